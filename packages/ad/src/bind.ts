@@ -1,0 +1,100 @@
+import { NonFiniteError, Tensor, allFinite, formatShape } from '@liouville/linalg';
+import { PerturbationError } from './errors.js';
+import type { Primitive, PrimitiveParams } from './primitives.js';
+import { rules } from './rules/index.js';
+import { type TraceLevel, Tracer, type Value } from './Tracer.js';
+
+/** A trace that can run primitives on its own tracers. */
+export interface ActiveTrace extends TraceLevel {
+  process<P extends Primitive>(primitive: P, args: Tracer[], params: PrimitiveParams[P]): Value;
+}
+
+const stack: ActiveTrace[] = [];
+let checkFinite = false;
+
+/** Starts a transformation: its level is one above every transformation now running. */
+export function pushTrace<T extends ActiveTrace>(make: (level: number) => T): T {
+  const trace = make(stack.length + 1);
+  stack.push(trace);
+  return trace;
+}
+
+/** Ends a transformation; its tracers become unusable (they would be perturbation confusion). */
+export function popTrace(trace: ActiveTrace): void {
+  const top = stack.pop();
+  if (top !== trace) throw new PerturbationError('transformations ended out of order');
+  trace.finished = true;
+}
+
+/** Runs `body` inside a fresh transformation level, always ending it. */
+export function withTrace<T extends ActiveTrace, R>(make: (level: number) => T, body: (trace: T) => R): R {
+  const trace = pushTrace(make);
+  try {
+    return body(trace);
+  } finally {
+    popTrace(trace);
+  }
+}
+
+/**
+ * Opt-in debugging mode, like JAX's debug_nans: every primitive evaluation (forward and inside
+ * derivative rules) is checked, and the first one to produce NaN or ±Infinity throws a
+ * NonFiniteError naming it. Returns the previous setting.
+ */
+export function setCheckFinite(enabled: boolean): boolean {
+  const previous = checkFinite;
+  checkFinite = enabled;
+  return previous;
+}
+
+/** Runs `body` with checkFinite enabled, restoring the previous setting afterwards. */
+export function withCheckFinite<R>(body: () => R): R {
+  const previous = setCheckFinite(true);
+  try {
+    return body();
+  } finally {
+    setCheckFinite(previous);
+  }
+}
+
+function evaluate<P extends Primitive>(primitive: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
+  const out = rules[primitive].evaluate(args, params);
+  if (checkFinite && !allFinite(out)) {
+    const inputs = args.map((a) => formatShape(a.shape)).join(', ');
+    throw new NonFiniteError(`checkFinite: primitive '${primitive}' produced NaN or Infinity (input shapes ${inputs})`);
+  }
+  return out;
+}
+
+/**
+ * Applies a primitive to values of any levels: finds the innermost live transformation among
+ * the arguments, lifts the others into it as constants, and lets it apply its rule (which in
+ * turn binds on the level below). With no tracer among the arguments, evaluates on tensors.
+ */
+export function bind<P extends Primitive>(primitive: P, args: readonly Value[], params: PrimitiveParams[P]): Value {
+  let top: ActiveTrace | null = null;
+  for (const arg of args) {
+    if (arg instanceof Tracer) {
+      const trace = arg.trace as ActiveTrace;
+      if (trace.finished) {
+        throw new PerturbationError(
+          `${primitive}: an argument belongs to a transformation that has already returned (a value escaped its grad/jvp/vjp)`,
+        );
+      }
+      if (top === null || trace.level > top.level) top = trace;
+      else if (trace.level === top.level && trace !== top) {
+        throw new PerturbationError(`${primitive}: two different transformations at level ${trace.level}`);
+      }
+    }
+  }
+  if (top === null) return evaluate(primitive, args as Tensor[], params);
+  const lifted = args.map((arg) => (arg instanceof Tracer && arg.trace === top ? arg : top.lift(arg)));
+  return top.process(primitive, lifted, params);
+}
+
+/** The plain tensor underneath any value (strips every level): for non-differentiable uses. */
+export function primalTensor(x: Value): Tensor {
+  let v: Value = x;
+  while (v instanceof Tracer) v = v.primal;
+  return v;
+}

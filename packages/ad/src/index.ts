@@ -1,0 +1,61 @@
+// @liouville/ad: differentiable functions and transformations. Forward mode (dual numbers) and
+// reverse mode (a tape) nest in either order to any depth, at tensor granularity (DESIGN.md §2).
+export { type Value, type Input, Tracer } from './Tracer.js';
+export { PerturbationError, StructureError } from './errors.js';
+export { setCheckFinite, withCheckFinite, primalTensor } from './bind.js';
+export {
+  constant,
+  asValue,
+  neg,
+  exp,
+  expm1,
+  log,
+  log1p,
+  sqrt,
+  square,
+  sin,
+  cos,
+  tan,
+  tanh,
+  abs,
+  sign,
+  sigmoid,
+  softplus,
+  relu,
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  greater,
+  less,
+  equal,
+  where,
+  maximum,
+  minimum,
+  sum,
+  max,
+  mean,
+  reshape,
+  transpose,
+  transposeLast2,
+  broadcastTo,
+  slice,
+  pad,
+  concat,
+  stack,
+  matmul,
+  dot,
+  outer,
+  stopGradient,
+  cast,
+  sumToShape,
+  zerosLike,
+  onesLike,
+  type ReduceOptions,
+} from './ops.js';
+export { Dual, jvp, jacfwd } from './forward.js';
+export { Node, vjp, grad, valueAndGrad, jacrev } from './reverse.js';
+export { hessian, hvp, rowwiseGrad, type RowwiseGradOptions } from './transforms.js';
+export { type Tree, type TreeDef, flatten, unflatten } from './tree.js';
+export type { Primitive, PrimitiveParams } from './primitives.js';

@@ -1,0 +1,45 @@
+import * as L from '@liouville/linalg';
+import type { Shape, Tensor } from '@liouville/linalg';
+import { broadcastTo, mul, reshape, sum } from '../ops.js';
+import type { RuleTable } from '../primitives.js';
+import { primalTensor } from '../bind.js';
+import type { Value } from '../Tracer.js';
+
+type ReductionPrimitive = 'sum' | 'max';
+
+/** Spreads a reduced cotangent back over the input's shape (the adjoint of summing). */
+function unreduce(cotangent: Value, inputShape: Shape, axes: readonly number[], keepDims: boolean): Value {
+  const kept = L.reducedShape(inputShape, axes, true);
+  return broadcastTo(keepDims ? cotangent : reshape(cotangent, kept), inputShape);
+}
+
+/**
+ * Where the maximum is attained, weighted so the weights of each reduced group sum to one: ties
+ * share the derivative equally (a valid subgradient; JAX does the same). The weights are locally
+ * constant, so they are plain tensors.
+ */
+function maxWeights(x: Value, out: Value, axes: readonly number[]): Tensor {
+  const xs = primalTensor(x);
+  const kept = L.reshape(primalTensor(out), L.reducedShape(xs.shape, axes, true));
+  const mask = L.equal(xs, kept);
+  return L.div(mask, L.sum(mask, axes, { keepDims: true }));
+}
+
+export const reductionRules: RuleTable<ReductionPrimitive> = {
+  // ∂ Σ x = Σ ẋ; reverse: ȳ broadcast back over the summed axes
+  sum: {
+    evaluate: ([x], { axes, keepDims }) => L.sum(x, axes, { keepDims }),
+    jvp: ({ tangents: [t], params: { axes, keepDims }, layout }) =>
+      t === null ? null : sum(t, axes.map((a) => layout.axis(a)), { keepDims }),
+    vjp: ({ cotangent, primals: [x], params: { axes, keepDims } }) => [unreduce(cotangent, x.shape, axes, keepDims)],
+  },
+  // ∂ max x = Σ w·ẋ with w the tie-shared indicator of the maximisers
+  max: {
+    evaluate: ([x], { axes, keepDims }) => L.max(x, axes, { keepDims }),
+    jvp: ({ primals: [x], tangents: [t], out, params: { axes, keepDims }, layout }) =>
+      t === null ? null : sum(mul(t, maxWeights(x, out, axes)), axes.map((a) => layout.axis(a)), { keepDims }),
+    vjp: ({ cotangent, primals: [x], out, params: { axes, keepDims } }) => [
+      mul(unreduce(cotangent, x.shape, axes, keepDims), maxWeights(x, out, axes)),
+    ],
+  },
+};

@@ -1,0 +1,98 @@
+import { Tensor, formatShape } from '@liouville/linalg';
+import { StructureError } from './errors.js';
+import { Tracer, type Value } from './Tracer.js';
+
+/** A small pytree: a value, or an array or plain record of pytrees (network parameters, states). */
+export type Tree = Value | readonly Tree[] | { readonly [key: string]: Tree };
+
+/** The shape of a pytree without its leaves, used to rebuild one from a flat list of leaves. */
+export type TreeDef = { kind: 'leaf' } | { kind: 'array'; children: TreeDef[] } | { kind: 'record'; keys: string[]; children: TreeDef[] };
+
+function isLeaf(x: unknown): x is Value {
+  return x instanceof Tensor || x instanceof Tracer;
+}
+
+/** Flattens a pytree into its leaves (records in sorted key order) and its definition. */
+export function flatten(tree: Tree, argument = 'input'): { leaves: Value[]; def: TreeDef } {
+  const leaves: Value[] = [];
+  const walk = (node: unknown, path: string): TreeDef => {
+    if (isLeaf(node)) {
+      leaves.push(node);
+      return { kind: 'leaf' };
+    }
+    if (Array.isArray(node)) return { kind: 'array', children: node.map((c, i) => walk(c, `${path}[${i}]`)) };
+    if (node !== null && typeof node === 'object' && Object.getPrototypeOf(node) === Object.prototype) {
+      const keys = Object.keys(node).sort();
+      return { kind: 'record', keys, children: keys.map((k) => walk((node as Record<string, unknown>)[k], `${path}.${k}`)) };
+    }
+    throw new StructureError(
+      `${path}: expected a Tensor, a differentiable value, or an array or record of them, got ${typeof node === 'number' ? 'a number (wrap it with scalar())' : String(node)}`,
+    );
+  };
+  const def = walk(tree, argument);
+  return { leaves, def };
+}
+
+/** Rebuilds a pytree from its definition and leaves. */
+export function unflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T {
+  let index = 0;
+  const build = (d: TreeDef): unknown => {
+    if (d.kind === 'leaf') return leaves[index++];
+    if (d.kind === 'array') return d.children.map(build);
+    const out: Record<string, unknown> = {};
+    d.keys.forEach((k, i) => {
+      out[k] = build(d.children[i]);
+    });
+    return out;
+  };
+  return build(def) as T;
+}
+
+/** True when two tree definitions have the same structure. */
+export function sameStructure(a: TreeDef, b: TreeDef): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'leaf') return true;
+  if (a.kind === 'array' && b.kind === 'array') {
+    return a.children.length === b.children.length && a.children.every((c, i) => sameStructure(c, b.children[i]));
+  }
+  if (a.kind === 'record' && b.kind === 'record') {
+    return (
+      a.keys.length === b.keys.length &&
+      a.keys.every((k, i) => k === b.keys[i]) &&
+      a.children.every((c, i) => sameStructure(c, b.children[i]))
+    );
+  }
+  return false;
+}
+
+/** Describes a tree definition for error messages. */
+export function describeDef(def: TreeDef): string {
+  if (def.kind === 'leaf') return 'value';
+  if (def.kind === 'array') return `[${def.children.map(describeDef).join(', ')}]`;
+  return `{${def.keys.map((k, i) => `${k}: ${describeDef(def.children[i])}`).join(', ')}}`;
+}
+
+/** Checks that two pytrees have the same structure and leaf shapes; names both on failure. */
+export function matchTrees(
+  operation: string,
+  expectedName: string,
+  expected: { leaves: Value[]; def: TreeDef },
+  givenName: string,
+  given: { leaves: Value[]; def: TreeDef },
+  leafShape: (leaf: Value) => readonly number[] = (leaf) => leaf.shape,
+): void {
+  if (!sameStructure(expected.def, given.def)) {
+    throw new StructureError(
+      `${operation}: ${givenName} must have the structure of ${expectedName} (${describeDef(expected.def)}), got ${describeDef(given.def)}`,
+    );
+  }
+  expected.leaves.forEach((leaf, i) => {
+    const want = leafShape(leaf);
+    const got = given.leaves[i].shape;
+    if (want.length !== got.length || want.some((n, j) => n !== got[j])) {
+      throw new StructureError(
+        `${operation}: ${givenName} leaf ${i} must have shape ${formatShape(want)} (as ${expectedName}), got ${formatShape(got)}`,
+      );
+    }
+  });
+}

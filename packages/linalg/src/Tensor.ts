@@ -1,0 +1,119 @@
+import ndarray, { type NdArray } from 'ndarray';
+import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
+import { type Shape, sizeOf, stridesOf, validateShape } from './shape.js';
+
+/** Element type of a tensor. float64 is the default everywhere; float32 halves memory and bandwidth. */
+export type DType = 'float64' | 'float32';
+
+/** The typed array behind a tensor of each dtype. */
+export type TypedArray = Float64Array | Float32Array;
+
+/** A nested array of numbers, as produced by `Tensor.toArray`. */
+export type NestedArray = number | NestedArray[];
+
+/** Allocates a zero-filled typed array of the given dtype. */
+export function allocate(dtype: DType, size: number): TypedArray {
+  return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+}
+
+/** The dtype of a typed array. */
+export function dtypeOf(data: TypedArray): DType {
+  return data instanceof Float32Array ? 'float32' : 'float64';
+}
+
+/**
+ * An immutable n-dimensional array of floats stored contiguously in row-major order.
+ * Operations never write into a tensor they did not just create; `data` is exposed for
+ * fast reading and for building new tensors, not for mutation.
+ */
+export class Tensor {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly size: number;
+  readonly data: TypedArray;
+
+  /** Wraps `data` (not copied) as a tensor of `shape`; the lengths must agree. */
+  constructor(data: TypedArray, shape: Shape) {
+    validateShape(shape);
+    const size = sizeOf(shape);
+    if (data.length !== size) {
+      throw new ShapeError('Tensor', `data of length ${data.length} cannot have shape ${formatShape(shape)}`);
+    }
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOf(data);
+    this.size = size;
+    this.data = data;
+  }
+
+  /** Number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Row-major strides. */
+  get strides(): number[] {
+    return stridesOf(this.shape);
+  }
+
+  /** The single element of a tensor of size 1. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ShapeError('item', `expected a tensor with one element, got shape ${formatShape(this.shape)}`);
+    }
+    return this.data[0];
+  }
+
+  /** The element at a multi-index (negative indices count from the end). */
+  get(...index: number[]): number {
+    if (index.length !== this.rank) {
+      throw new InvalidArgumentError('get: index', `${this.rank} indices`, index);
+    }
+    let offset = 0;
+    const strides = this.strides;
+    for (let i = 0; i < index.length; i++) {
+      const n = this.shape[i];
+      const k = index[i] < 0 ? index[i] + n : index[i];
+      if (!Number.isInteger(k) || k < 0 || k >= n) {
+        throw new InvalidArgumentError(`get: index[${i}]`, `an integer in [${-n}, ${n})`, index[i]);
+      }
+      offset += k * strides[i];
+    }
+    return this.data[offset];
+  }
+
+  /** Nested JavaScript arrays (a plain number for a rank-0 tensor). */
+  toArray(): NestedArray {
+    if (this.rank === 0) return this.data[0];
+    const strides = this.strides;
+    const build = (axis: number, offset: number): NestedArray => {
+      const n = this.shape[axis];
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = axis === this.rank - 1 ? this.data[offset + i] : build(axis + 1, offset + i * strides[axis]);
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** A flat copy of the elements as a plain array. */
+  toFlatArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** An `ndarray` view of the same memory, for use with the ndarray ecosystem (ndarray-ops, ...). */
+  toNdarray(): NdArray<TypedArray> {
+    return ndarray(this.data, [...this.shape]);
+  }
+
+  /** A human-readable summary. */
+  toString(): string {
+    const body = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} elements`;
+    return `Tensor(${this.dtype} ${formatShape(this.shape)}: ${body})`;
+  }
+}
+
+/** True for Tensor instances. */
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}

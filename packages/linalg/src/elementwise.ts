@@ -1,0 +1,227 @@
+import { ShapeError, formatShape } from './errors.js';
+import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf } from './shape.js';
+import { type DType, Tensor, type TypedArray, allocate } from './Tensor.js';
+
+/**
+ * Elementwise kernels with NumPy broadcasting.
+ *
+ * Each operation's inner loop is generated once from a one-line expression (as ndarray's cwise
+ * does), so every operation gets its own monomorphic loop that V8 compiles to tight machine code,
+ * instead of one generic loop calling a callback per element.
+ */
+
+type BinaryKernel = (
+  a: TypedArray,
+  aOffset: number,
+  aStride: number,
+  b: TypedArray,
+  bOffset: number,
+  bStride: number,
+  out: TypedArray,
+  outOffset: number,
+  n: number,
+) => void;
+
+type UnaryKernel = (x: TypedArray, out: TypedArray, n: number) => void;
+
+function compileBinary(expression: string): BinaryKernel {
+  return new Function(
+    'a',
+    'ao',
+    'as',
+    'b',
+    'bo',
+    'bs',
+    'out',
+    'oo',
+    'n',
+    `for (let i = 0; i < n; i++) { const x = a[ao + i * as], y = b[bo + i * bs]; out[oo + i] = ${expression}; }`,
+  ) as BinaryKernel;
+}
+
+function compileUnary(expression: string): UnaryKernel {
+  return new Function('a', 'out', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; out[i] = ${expression}; }`) as UnaryKernel;
+}
+
+/**
+ * The dtype of a binary result. A rank-0 operand is "weakly typed" (as in JAX and NumPy 2):
+ * `float32 tensor * scalar(2)` stays float32; otherwise mixing promotes to float64.
+ */
+export function resultDType(a: Tensor, b: Tensor): DType {
+  if (a.dtype === b.dtype) return a.dtype;
+  if (a.rank === 0) return b.dtype;
+  if (b.rank === 0) return a.dtype;
+  return 'float64';
+}
+
+/** Runs a binary kernel over the broadcast of `a` and `b`, one innermost row per kernel call. */
+function applyBinary(operation: string, kernel: BinaryKernel, a: Tensor, b: Tensor): Tensor {
+  const dtype = resultDType(a, b);
+  if (shapesEqual(a.shape, b.shape)) {
+    const out = allocate(dtype, a.size);
+    kernel(a.data, 0, 1, b.data, 0, 1, out, 0, a.size);
+    return new Tensor(out, a.shape);
+  }
+  const shape = broadcastShapes(operation, a.shape, b.shape);
+  const size = sizeOf(shape);
+  const out = allocate(dtype, size);
+  if (b.size === 1 && a.size === size) {
+    kernel(a.data, 0, 1, b.data, 0, 0, out, 0, size);
+    return new Tensor(out, shape);
+  }
+  if (a.size === 1 && b.size === size) {
+    kernel(a.data, 0, 0, b.data, 0, 1, out, 0, size);
+    return new Tensor(out, shape);
+  }
+  const rank = shape.length;
+  const sa = broadcastStrides(a.shape, shape);
+  const sb = broadcastStrides(b.shape, shape);
+  const inner = rank === 0 ? 1 : shape[rank - 1];
+  const ia = rank === 0 ? 0 : sa[rank - 1];
+  const ib = rank === 0 ? 0 : sb[rank - 1];
+  const counter = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  let offsetA = 0;
+  let offsetB = 0;
+  for (let row = 0, outOffset = 0; outOffset < size; row++, outOffset += inner) {
+    kernel(a.data, offsetA, ia, b.data, offsetB, ib, out, outOffset, inner);
+    // Advance the multi-index over all axes but the innermost (an odometer).
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      counter[axis]++;
+      offsetA += sa[axis];
+      offsetB += sb[axis];
+      if (counter[axis] < shape[axis]) break;
+      offsetA -= sa[axis] * shape[axis];
+      offsetB -= sb[axis] * shape[axis];
+      counter[axis] = 0;
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+function binaryOp(name: string, expression: string): (a: Tensor, b: Tensor) => Tensor {
+  const kernel = compileBinary(expression);
+  return (a, b) => applyBinary(name, kernel, a, b);
+}
+
+function unaryOp(expression: string): (x: Tensor) => Tensor {
+  const kernel = compileUnary(expression);
+  return (x) => {
+    const out = allocate(x.dtype, x.size);
+    kernel(x.data, out, x.size);
+    return new Tensor(out, x.shape);
+  };
+}
+
+/** a + b, broadcasting. */
+export const add = binaryOp('add', 'x + y');
+/** a − b, broadcasting. */
+export const sub = binaryOp('sub', 'x - y');
+/** a · b elementwise, broadcasting. */
+export const mul = binaryOp('mul', 'x * y');
+/** a / b elementwise, broadcasting. */
+export const div = binaryOp('div', 'x / y');
+/** a ** b elementwise, broadcasting. */
+export const pow = binaryOp('pow', 'Math.pow(x, y)');
+/** Elementwise maximum, broadcasting. */
+export const maximum = binaryOp('maximum', 'x > y || x !== x ? x : y');
+/** Elementwise minimum, broadcasting. */
+export const minimum = binaryOp('minimum', 'x < y || x !== x ? x : y');
+/** 1 where a > b, else 0. */
+export const greater = binaryOp('greater', 'x > y ? 1 : 0');
+/** 1 where a ≥ b, else 0. */
+export const greaterEqual = binaryOp('greaterEqual', 'x >= y ? 1 : 0');
+/** 1 where a < b, else 0. */
+export const less = binaryOp('less', 'x < y ? 1 : 0');
+/** 1 where a ≤ b, else 0. */
+export const lessEqual = binaryOp('lessEqual', 'x <= y ? 1 : 0');
+/** 1 where a = b, else 0. */
+export const equal = binaryOp('equal', 'x === y ? 1 : 0');
+
+/** −x */
+export const neg = unaryOp('-x');
+/** |x| */
+export const abs = unaryOp('Math.abs(x)');
+/** −1, 0 or 1 by the sign of x (NaN stays NaN). */
+export const sign = unaryOp('Math.sign(x)');
+/** eˣ */
+export const exp = unaryOp('Math.exp(x)');
+/** eˣ − 1, accurate near 0. */
+export const expm1 = unaryOp('Math.expm1(x)');
+/** Natural logarithm. */
+export const log = unaryOp('Math.log(x)');
+/** log(1 + x), accurate near 0. */
+export const log1p = unaryOp('Math.log1p(x)');
+/** √x */
+export const sqrt = unaryOp('Math.sqrt(x)');
+/** x² */
+export const square = unaryOp('x * x');
+/** 1 / x */
+export const reciprocal = unaryOp('1 / x');
+/** sin x */
+export const sin = unaryOp('Math.sin(x)');
+/** cos x */
+export const cos = unaryOp('Math.cos(x)');
+/** tan x */
+export const tan = unaryOp('Math.tan(x)');
+/** tanh x */
+export const tanh = unaryOp('Math.tanh(x)');
+/** The logistic function 1 / (1 + e⁻ˣ), evaluated without overflow for large |x|. */
+export const sigmoid = unaryOp('x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))');
+/** log(1 + eˣ), evaluated without overflow: max(x, 0) + log1p(e^−|x|). */
+export const softplus = unaryOp('Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))');
+/** max(x, 0) */
+export const relu = unaryOp('x > 0 ? x : 0');
+/** The Heaviside step: 1 where x > 0, else 0 (the derivative of relu). */
+export const heaviside = unaryOp('x > 0 ? 1 : 0');
+
+/** Elementwise selection: `a` where `condition` is non-zero, else `b`, all three broadcast. */
+export function where(condition: Tensor, a: Tensor, b: Tensor): Tensor {
+  const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, a.shape), b.shape);
+  const size = sizeOf(shape);
+  const out = allocate(resultDType(a, b), size);
+  const sc = broadcastStrides(condition.shape, shape);
+  const sa = broadcastStrides(a.shape, shape);
+  const sb = broadcastStrides(b.shape, shape);
+  const rank = shape.length;
+  const counter = new Array<number>(rank).fill(0);
+  let oc = 0;
+  let oa = 0;
+  let ob = 0;
+  for (let i = 0; i < size; i++) {
+    out[i] = condition.data[oc] !== 0 ? a.data[oa] : b.data[ob];
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      counter[axis]++;
+      oc += sc[axis];
+      oa += sa[axis];
+      ob += sb[axis];
+      if (counter[axis] < shape[axis]) break;
+      oc -= sc[axis] * shape[axis];
+      oa -= sa[axis] * shape[axis];
+      ob -= sb[axis] * shape[axis];
+      counter[axis] = 0;
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+/** Converts a tensor to another dtype (a copy; float64 → float32 rounds to nearest). */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  const out = allocate(dtype, x.size);
+  out.set(x.data);
+  return new Tensor(out, x.shape);
+}
+
+/** Throws a ShapeError unless the two shapes are equal. */
+export function assertSameShape(operation: string, a: Tensor, b: Tensor): void {
+  if (!shapesEqual(a.shape, b.shape)) {
+    throw new ShapeError(operation, `shapes differ: ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+}
+
+/** True when every element is finite (no NaN, no ±Infinity). */
+export function allFinite(x: Tensor): boolean {
+  const d = x.data;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  return true;
+}
