@@ -80,7 +80,7 @@ export function scalar(value: number, dtype: DType = 'float64'): Tensor {
 export function full(shape: Shape, value: number, dtype: DType = 'float64'): Tensor {
   validateShape(shape);
   const data = allocate(checkDType(dtype), sizeOf(shape));
-  if (value !== 0) data.fill(value);
+  if (!Object.is(value, 0)) data.fill(value); // Object.is: a fill of −0 must not be skipped
   return new Tensor(data, shape);
 }
 

@@ -82,7 +82,7 @@ function applyBinary(operation: string, kernel: BinaryKernel, a: Tensor, b: Tens
   const counter = new Array<number>(Math.max(rank - 1, 0)).fill(0);
   let offsetA = 0;
   let offsetB = 0;
-  for (let row = 0, outOffset = 0; outOffset < size; row++, outOffset += inner) {
+  for (let outOffset = 0; outOffset < size; outOffset += inner) {
     kernel(a.data, offsetA, ia, b.data, offsetB, ib, out, outOffset, inner);
     // Advance the multi-index over all axes but the innermost (an odometer).
     for (let axis = rank - 2; axis >= 0; axis--) {

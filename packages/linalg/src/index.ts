@@ -1,0 +1,59 @@
+// @liouville/linalg: tensors and numeric kernels. No derivatives here (see @liouville/ad).
+export { LiouvilleError, ShapeError, InvalidArgumentError, NonFiniteError, formatShape, describeValue } from './errors.js';
+export {
+  type Shape,
+  sizeOf,
+  stridesOf,
+  shapesEqual,
+  broadcastShapes,
+  normalizeAxes,
+  normalizeAxis,
+  validateShape,
+} from './shape.js';
+export { Tensor, isTensor, allocate, dtypeOf, type DType, type TypedArray, type NestedArray } from './Tensor.js';
+export { tensor, scalar, zeros, ones, full, eye, arange, linspace, fromNdarray } from './create.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  equal,
+  neg,
+  abs,
+  sign,
+  exp,
+  expm1,
+  log,
+  log1p,
+  sqrt,
+  square,
+  reciprocal,
+  sin,
+  cos,
+  tan,
+  tanh,
+  sigmoid,
+  softplus,
+  relu,
+  heaviside,
+  where,
+  cast,
+  resultDType,
+  assertSameShape,
+  allFinite,
+} from './elementwise.js';
+export { sum, mean, max, min, reducedShape, type ReduceOptions } from './reduce.js';
+export { reshape, transpose, slice, pad, concat, stack, broadcastTo } from './manipulate.js';
+export { matmul, matmulKernelNT, dot, outer } from './matmul.js';
+export { SingularMatrixError } from './errors.js';
+export { randomKey, splitKey, randomNormal, randomUniform, type RandomKey, type UniformOptions } from './random.js';
+export { lu, solve, det, inv, type LUFactorization } from './lu.js';
+export { norm, type NormOrder, type NormOptions } from './norm.js';
+export { symplecticJ } from './symplectic.js';
