@@ -1,0 +1,92 @@
+import type { Tree } from '@liouville/ad';
+import { InvalidArgumentError, type Tensor } from '@liouville/linalg';
+import { type ParamTree, type TreeLeaf, assertSameStructure } from '../tree.js';
+
+/**
+ * Optimisers as pure pairs, in the style of optax: `init(params)` builds the optimiser state and
+ * `update(grads, state, params)` returns new parameters and a new state without modifying any
+ * argument. Updates act on plain tensors (they are not differentiated) and keep each parameter's
+ * dtype.
+ */
+
+/** A learning rate: a constant, or a schedule giving the rate of update number `step` (1, 2, 3, ...). */
+export type LearningRate = number | ((step: number) => number);
+
+/** The result of one optimiser step. */
+export interface OptimizerStep<P extends ParamTree, S> {
+  readonly params: P;
+  readonly state: S;
+}
+
+/**
+ * An optimiser: `init` and `update` are pure functions of their arguments. `grads` is typed as
+ * any pytree so that the result of `grad(loss)(params)` can be passed as is; its leaves must be
+ * plain tensors with the structure and shapes of `params` (checked).
+ */
+export interface Optimizer<S> {
+  init(params: ParamTree): S;
+  update<P extends ParamTree>(grads: Tree, state: S, params: P): OptimizerStep<P, S>;
+}
+
+/** Throws InvalidArgumentError unless `value` is a finite number in the interval described. */
+export function checkNumber(argument: string, value: number, low: number, high: number, closedHigh = false): void {
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && value >= low && (closedHigh ? value <= high : value < high);
+  if (!ok) {
+    const range =
+      high === Number.POSITIVE_INFINITY
+        ? `a finite number >= ${low}`
+        : `a number in [${low}, ${high}${closedHigh ? ']' : ')'}`;
+    throw new InvalidArgumentError(argument, range, value);
+  }
+}
+
+/** Validates a learning rate when an optimiser is built: a finite number > 0, or a schedule function. */
+export function checkLearningRate(operation: string, lr: LearningRate): void {
+  if (typeof lr === 'function') return;
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
+    throw new InvalidArgumentError(`${operation}: lr`, 'a finite number > 0 or a function of the step', lr);
+  }
+}
+
+/** The learning rate of update number `step`; a schedule must return a finite number >= 0. */
+export function learningRateAt(operation: string, lr: LearningRate, step: number): number {
+  if (typeof lr === 'number') return lr;
+  const value = lr(step);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(`${operation}: lr(${step})`, 'a finite number >= 0 from the schedule', value);
+  }
+  return value;
+}
+
+/** Validates the step counter of a state: a non-negative integer. */
+export function checkStep(operation: string, step: number): void {
+  if (!Number.isSafeInteger(step) || step < 0) {
+    throw new InvalidArgumentError(`${operation}: state.step`, 'a non-negative integer', step);
+  }
+}
+
+/**
+ * The leaves of params, grads and every state tree, checked to share one structure and shape;
+ * a mismatch throws naming the offending tree and leaf.
+ */
+export function matchedLeaves(
+  operation: string,
+  params: ParamTree,
+  grads: Tree,
+  states: Record<string, ParamTree>,
+): {
+  params: TreeLeaf[];
+  grads: TreeLeaf[];
+  states: TreeLeaf[][];
+} {
+  // treeLeaves checks at run time that every leaf of grads is a plain Tensor.
+  const [p, g] = assertSameStructure(operation, 'params', params, 'grads', grads as ParamTree);
+  const s = Object.entries(states).map(
+    ([name, tree]) => assertSameStructure(operation, 'params', params, name, tree)[1],
+  );
+  return { params: p, grads: g, states: s };
+}
+
+/** The raw elements of a leaf's tensor. */
+export const dataOf = (leaf: TreeLeaf): Tensor['data'] => leaf.leaf.data;
