@@ -11,6 +11,19 @@ export interface ActiveTrace extends TraceLevel {
 
 const stack: ActiveTrace[] = [];
 let checkFinite = false;
+/** The derivative rules being applied right now, innermost last (named in checkFinite errors). */
+const ruleContext: string[] = [];
+
+/** Runs a derivative rule of `primitive`, so that a checkFinite error inside it can say so. */
+export function inRule<R>(primitive: string, mode: 'forward' | 'reverse', body: () => R): R {
+  if (!checkFinite) return body();
+  ruleContext.push(`the ${mode} rule of '${primitive}'`);
+  try {
+    return body();
+  } finally {
+    ruleContext.pop();
+  }
+}
 
 /** Starts a transformation: its level is one above every transformation now running. */
 export function pushTrace<T extends ActiveTrace>(make: (level: number) => T): T {
@@ -61,7 +74,10 @@ function evaluate<P extends Primitive>(primitive: P, args: Tensor[], params: Pri
   const out = rules[primitive].evaluate(args, params);
   if (checkFinite && !allFinite(out)) {
     const inputs = args.map((a) => formatShape(a.shape)).join(', ');
-    throw new NonFiniteError(`checkFinite: primitive '${primitive}' produced NaN or Infinity (input shapes ${inputs})`);
+    const where = ruleContext.length > 0 ? `, inside ${ruleContext[ruleContext.length - 1]}` : '';
+    throw new NonFiniteError(
+      `checkFinite: primitive '${primitive}' produced NaN or Infinity (input shapes ${inputs})${where}`,
+    );
   }
   return out;
 }

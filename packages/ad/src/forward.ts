@@ -1,6 +1,6 @@
 import * as L from '@liouville/linalg';
 import type { Shape, Tensor } from '@liouville/linalg';
-import { type ActiveTrace, bind, withTrace } from './bind.js';
+import { type ActiveTrace, bind, inRule, withTrace } from './bind.js';
 import { reshape, slice, transpose } from './ops.js';
 import type { Primitive, PrimitiveParams, TangentLayout } from './primitives.js';
 import { rules } from './rules/index.js';
@@ -52,7 +52,8 @@ export class JvpTrace implements ActiveTrace {
     const out = bind(primitive, primals, params);
     // With every tangent zero the result is a constant of this level: no dual needed.
     if (tangents.every((t) => t === null)) return out;
-    const tangent = (rules[primitive] as (typeof rules)[P]).jvp({ primals, tangents, out, params, layout: this.layout });
+    const rule = rules[primitive] as (typeof rules)[P];
+    const tangent = inRule(primitive, 'forward', () => rule.jvp({ primals, tangents, out, params, layout: this.layout }));
     return tangent === null ? out : new Dual(this, out, tangent);
   }
 

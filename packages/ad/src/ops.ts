@@ -57,17 +57,34 @@ export const softplus = (x: Input): Value => bind('softplus', [asValue(x)], none
 /** max(x, 0) (derivative 0 at 0, as JAX and PyTorch) */
 export const relu = (x: Input): Value => bind('relu', [asValue(x)], none);
 
+/**
+ * The operands of a binary function. A plain number is weakly typed: it takes the other
+ * operand's dtype, so `x + 1` stays float32 for a float32 x even when x has rank 0 (where the
+ * tensor-level rule, which treats any rank-0 operand as weak, cannot tell which one is).
+ */
+function operands(a: Input, b: Input): [Value, Value] {
+  if (typeof a === 'number' && typeof b !== 'number') {
+    const y = asValue(b);
+    return [L.scalar(a, y.dtype), y];
+  }
+  if (typeof b === 'number' && typeof a !== 'number') {
+    const x = asValue(a);
+    return [x, L.scalar(b, x.dtype)];
+  }
+  return [asValue(a), asValue(b)];
+}
+
 // Elementwise, two broadcasting arguments. Derivatives: see rules/binary.ts.
 /** a + b */
-export const add = (a: Input, b: Input): Value => bind('add', [asValue(a), asValue(b)], none);
+export const add = (a: Input, b: Input): Value => bind('add', operands(a, b), none);
 /** a − b */
-export const sub = (a: Input, b: Input): Value => bind('sub', [asValue(a), asValue(b)], none);
+export const sub = (a: Input, b: Input): Value => bind('sub', operands(a, b), none);
 /** a · b (elementwise) */
-export const mul = (a: Input, b: Input): Value => bind('mul', [asValue(a), asValue(b)], none);
+export const mul = (a: Input, b: Input): Value => bind('mul', operands(a, b), none);
 /** a / b */
-export const div = (a: Input, b: Input): Value => bind('div', [asValue(a), asValue(b)], none);
+export const div = (a: Input, b: Input): Value => bind('div', operands(a, b), none);
 /** aᵇ (elementwise) */
-export const pow = (a: Input, b: Input): Value => bind('pow', [asValue(a), asValue(b)], none);
+export const pow = (a: Input, b: Input): Value => bind('pow', operands(a, b), none);
 
 // Comparisons: not differentiable, they return plain 0/1 tensors (masks for `where`).
 /** 1 where a > b, else 0 (a constant). */
@@ -79,7 +96,7 @@ export const equal = (a: Input, b: Input): Tensor => L.equal(primalTensor(asValu
 
 /** `a` where `condition` is non-zero, else `b` (the condition is not differentiated). */
 export function where(condition: Input, a: Input, b: Input): Value {
-  return bind('where', [asValue(a), asValue(b)], { condition: primalTensor(asValue(condition)) });
+  return bind('where', operands(a, b), { condition: primalTensor(asValue(condition)) });
 }
 /** Elementwise maximum (the derivative follows the larger argument; ties go to `a`). */
 export const maximum = (a: Input, b: Input): Value => where(L.greaterEqual(primalTensor(asValue(a)), primalTensor(asValue(b))), a, b);

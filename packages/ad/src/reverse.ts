@@ -1,7 +1,7 @@
 import * as L from '@liouville/linalg';
 import { ShapeError, formatShape } from '@liouville/linalg';
-import { type ActiveTrace, bind, withTrace } from './bind.js';
-import { add, reshape, stack, zerosLike } from './ops.js';
+import { type ActiveTrace, bind, inRule, withTrace } from './bind.js';
+import { add, cast, reshape, stack, zerosLike } from './ops.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { rules } from './rules/index.js';
 import { type Tree, type TreeDef, flatten, matchTrees, unflatten } from './tree.js';
@@ -74,7 +74,9 @@ export class ReverseTrace implements ActiveTrace {
       if (cotangent === undefined) continue;
       const wanted = entry.inputIds.map((id) => id >= 0);
       const rule = rules[entry.primitive] as (typeof rules)[Primitive];
-      const inputs = rule.vjp({ cotangent, primals: entry.primals, out: entry.out, params: entry.params as never, wanted });
+      const inputs = inRule(entry.primitive, 'reverse', () =>
+        rule.vjp({ cotangent, primals: entry.primals, out: entry.out, params: entry.params as never, wanted }),
+      );
       inputs.forEach((c, j) => {
         if (c !== null && wanted[j]) accumulate(entry.inputIds[j], c);
       });
@@ -114,7 +116,12 @@ function pullFlat(rec: Recording, cotangents: readonly Value[]): Value[] {
     if (o instanceof Node && o.trace === rec.trace && o.id >= 0) seeds.push([o.id, cotangents[i]]);
   });
   const result = rec.trace.backward(seeds);
-  return rec.inputs.map((node) => result[node.id] ?? zerosLike(node.primal));
+  // A float32 input met by a float64 constant gets a float64 cotangent: cast it back (as JAX does).
+  return rec.inputs.map((node) => {
+    const c = result[node.id];
+    if (c === undefined) return zerosLike(node.primal);
+    return c.dtype === node.primal.dtype ? c : cast(c, node.primal.dtype);
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Tensor, formatShape } from '@liouville/linalg';
+import { Tensor, describeValue, formatShape } from '@liouville/linalg';
 import { StructureError } from './errors.js';
 import { Tracer, type Value } from './Tracer.js';
 
@@ -21,12 +21,14 @@ export function flatten(tree: Tree, argument = 'input'): { leaves: Value[]; def:
       return { kind: 'leaf' };
     }
     if (Array.isArray(node)) return { kind: 'array', children: node.map((c, i) => walk(c, `${path}[${i}]`)) };
-    if (node !== null && typeof node === 'object' && Object.getPrototypeOf(node) === Object.prototype) {
-      const keys = Object.keys(node).sort();
+    // A record is a plain object: an object literal, or a dictionary made with Object.create(null).
+    const prototype = node !== null && typeof node === 'object' ? Object.getPrototypeOf(node) : undefined;
+    if (prototype === Object.prototype || prototype === null) {
+      const keys = Object.keys(node as object).sort();
       return { kind: 'record', keys, children: keys.map((k) => walk((node as Record<string, unknown>)[k], `${path}.${k}`)) };
     }
     throw new StructureError(
-      `${path}: expected a Tensor, a differentiable value, or an array or record of them, got ${typeof node === 'number' ? 'a number (wrap it with scalar())' : String(node)}`,
+      `${path}: expected a Tensor, a differentiable value, or an array or record of them, got ${typeof node === 'number' ? 'a number (wrap it with scalar())' : describeValue(node)}`,
     );
   };
   const def = walk(tree, argument);
