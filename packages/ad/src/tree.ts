@@ -12,13 +12,17 @@ function isLeaf(x: unknown): x is Value {
   return x instanceof Tensor || x instanceof Tracer;
 }
 
+const LEAF: TreeDef = Object.freeze({ kind: 'leaf' });
+
 /** Flattens a pytree into its leaves (records in sorted key order) and its definition. */
 export function flatten(tree: Tree, argument = 'input'): { leaves: Value[]; def: TreeDef } {
+  // The common case of a single value skips the walk (transformations flatten on every call).
+  if (isLeaf(tree)) return { leaves: [tree], def: LEAF };
   const leaves: Value[] = [];
   const walk = (node: unknown, path: string): TreeDef => {
     if (isLeaf(node)) {
       leaves.push(node);
-      return { kind: 'leaf' };
+      return LEAF;
     }
     if (Array.isArray(node)) return { kind: 'array', children: node.map((c, i) => walk(c, `${path}[${i}]`)) };
     // A record is a plain object: an object literal, or a dictionary made with Object.create(null).
@@ -37,6 +41,7 @@ export function flatten(tree: Tree, argument = 'input'): { leaves: Value[]; def:
 
 /** Rebuilds a pytree from its definition and leaves. */
 export function unflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T {
+  if (def.kind === 'leaf') return leaves[0] as T;
   let index = 0;
   const build = (d: TreeDef): unknown => {
     if (d.kind === 'leaf') return leaves[index++];

@@ -1,6 +1,6 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
-import { type Shape, sizeOf, stridesOf, validateShape } from './shape.js';
+import { type Shape, stridesOf, validateShape } from './shape.js';
 
 /** Element type of a tensor. float64 is the default everywhere; float32 halves memory and bandwidth. */
 export type DType = 'float64' | 'float32';
@@ -34,13 +34,24 @@ export class Tensor {
 
   /** Wraps `data` (not copied) as a tensor of `shape`; the lengths must agree. */
   constructor(data: TypedArray, shape: Shape) {
-    validateShape(shape);
-    const size = sizeOf(shape);
+    // One pass validates and sizes the shape: this constructor runs once per tensor operation, so
+    // it is kept free of extra allocations (it dominates the cost of operations on tiny tensors).
+    if (!Array.isArray(shape)) validateShape(shape);
+    let size = 1;
+    for (let i = 0; i < shape.length; i++) {
+      const n = shape[i];
+      if (!Number.isInteger(n) || n < 0) validateShape(shape);
+      size *= n;
+    }
     if (data.length !== size) {
       throw new ShapeError('Tensor', `data of length ${data.length} cannot have shape ${formatShape(shape)}`);
     }
-    this.shape = Object.freeze([...shape]);
-    this.dtype = dtypeOf(data);
+    // A private copy, not frozen: V8 makes frozen arrays slow to copy and index, and this runs once
+    // per operation. Immutability is enforced by the `readonly` type instead.
+    const own = new Array<number>(shape.length);
+    for (let i = 0; i < shape.length; i++) own[i] = shape[i];
+    this.shape = own;
+    this.dtype = data instanceof Float32Array ? 'float32' : 'float64';
     this.size = size;
     this.data = data;
   }

@@ -78,6 +78,7 @@ function reduction(
     // Accumulate in float64 whatever the dtype, so float32 sums do not lose digits as they grow.
     const accumulator = new Float64Array(sizeOf(shape)).fill(initial);
     reduceInto(x, normalized, accumulator, combine);
+    if (x.dtype === 'float64') return new Tensor(accumulator, shape);
     const out = allocate(x.dtype, accumulator.length);
     out.set(accumulator);
     return new Tensor(out, shape);
