@@ -1,0 +1,102 @@
+import { Tracer, type Value, grad, sum } from '@liouville/ad';
+import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
+import type { GeneralSystem, SeparableSystem, State, System } from './system.js';
+
+// Forces by automatic differentiation. Energies return one value per state (shape [] or [B]);
+// the states of a batch are independent, so the gradient of the summed energy is, row by row,
+// the gradient of each state's own energy: ∂V/∂q = ∇_q Σ_b V(q_b).
+
+/** ∂V/∂q of a separable system, by reverse-mode AD of q ↦ Σ V(q) (same shape as q). */
+export function dVdq(system: SeparableSystem): (q: Value) => Value {
+  return grad((q: Value) => sum(system.V(q)));
+}
+
+/** ∂T/∂p of a separable system, by reverse-mode AD of p ↦ Σ T(p) (same shape as p). */
+export function dTdp(system: SeparableSystem): (p: Value) => Value {
+  return grad((p: Value) => sum(system.T(p)));
+}
+
+/** ∂H/∂q of a general system at (q, p), by reverse-mode AD of q ↦ Σ H(q, p). */
+export function dHdq(system: GeneralSystem): (q: Value, p: Value) => Value {
+  return (q, p) => grad((x: Value) => sum(system.H(x, p)))(q);
+}
+
+/** ∂H/∂p of a general system at (q, p), by reverse-mode AD of p ↦ Σ H(q, p). */
+export function dHdp(system: GeneralSystem): (q: Value, p: Value) => Value {
+  return (q, p) => grad((x: Value) => sum(system.H(q, x)))(p);
+}
+
+function isValue(x: unknown): x is Value {
+  return x instanceof Tensor || x instanceof Tracer;
+}
+
+function checkDim(system: { dim?: unknown }, method: string): void {
+  const dim = system.dim;
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1) {
+    throw new InvalidArgumentError(`${method}: system.dim`, 'a positive integer number of degrees of freedom', dim);
+  }
+}
+
+/**
+ * Run-time guard for callers outside the type system: throws InvalidArgumentError unless
+ * `system` is a separable system { kind: 'separable', dim, T, V }.
+ */
+export function assertSeparable(system: unknown, method: string): asserts system is SeparableSystem {
+  const s = system as Partial<SeparableSystem> | null;
+  if (s === null || typeof s !== 'object') {
+    throw new InvalidArgumentError(
+      `${method}: system`,
+      "a separable system { kind: 'separable', dim, T(p), V(q) }",
+      system,
+    );
+  }
+  if (s.kind !== 'separable') {
+    throw new InvalidArgumentError(
+      `${method}: system.kind`,
+      "'separable' (explicit splitting needs H = T(p) + V(q); use an implicit method for a general H(q, p))",
+      s.kind,
+    );
+  }
+  if (typeof s.T !== 'function' || typeof s.V !== 'function') {
+    throw new InvalidArgumentError(`${method}: system.T, system.V`, 'functions of p and of q', [
+      typeof s.T,
+      typeof s.V,
+    ]);
+  }
+  checkDim(s, method);
+}
+
+/** Run-time guard that `system` is a system of either kind, with a valid dim and energy functions. */
+export function assertSystem(system: unknown, method: string): asserts system is System {
+  const s = system as Partial<GeneralSystem> | null;
+  if (s !== null && typeof s === 'object' && s.kind === 'general') {
+    if (typeof s.H !== 'function') throw new InvalidArgumentError(`${method}: system.H`, 'a function of (q, p)', s.H);
+    checkDim(s, method);
+    return;
+  }
+  assertSeparable(system, method);
+}
+
+/**
+ * Checks a state against its system: q and p are values of one shape whose last axis is
+ * `dim` ([dim] for one state, [B, dim] for a batch). ShapeError otherwise.
+ */
+export function assertState(system: System, state: State, method: string): void {
+  if (state === null || typeof state !== 'object' || !isValue(state.q) || !isValue(state.p)) {
+    throw new InvalidArgumentError(`${method}: state`, 'a state { q, p } of tensors or differentiable values', state);
+  }
+  const { q, p } = state;
+  const same = q.shape.length === p.shape.length && q.shape.every((n, i) => n === p.shape[i]);
+  if (!same) {
+    throw new ShapeError(
+      method,
+      `q and p must have the same shape, got q ${formatShape(q.shape)} and p ${formatShape(p.shape)}`,
+    );
+  }
+  if (q.shape.length === 0 || q.shape[q.shape.length - 1] !== system.dim) {
+    throw new ShapeError(
+      method,
+      `the last axis of q and p must be the system's dim = ${system.dim} ([dim] for one state, [B, dim] for a batch), got ${formatShape(q.shape)}`,
+    );
+  }
+}

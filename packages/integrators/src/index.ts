@@ -1,0 +1,119 @@
+// @liouville/integrators: the problem interface, symplectic and reference methods as
+// higher-order functions method(system, dt) → step, and rollouts (DESIGN.md §1, §3).
+// Exports are grouped by file; the property checks are in '@liouville/integrators/testing'.
+
+// system.ts
+export {
+  type SeparableSystem,
+  type GeneralSystem,
+  type System,
+  type State,
+  type Step,
+  type MethodInfo,
+  type StepOptions,
+  type SeparableMethod,
+  type GeneralMethod,
+  type Method,
+  signedStep,
+} from './system.js';
+
+// forces.ts
+export { dVdq, dTdp, dHdq, dHdp, assertSeparable, assertSystem, assertState } from './forces.js';
+
+// splitting.ts
+export {
+  type SplittingScheme,
+  type SplittingMethod,
+  type Substep,
+  splittingScheme,
+  splittingMethod,
+  substeps,
+} from './splitting.js';
+
+// compose.ts
+export { compose } from './compose.js';
+
+// methods.ts
+export {
+  symplecticEuler,
+  symplecticEulerQ,
+  leapfrog,
+  stormerVerlet,
+  leapfrogDKD,
+  velocityVerlet,
+  ruth3,
+  forestRuth,
+  yoshida4,
+  suzuki4,
+  mclachlan4,
+  blanesMoan4,
+  yoshida6,
+  kahanLi6,
+  yoshida8,
+  kahanLi8,
+  mclachlan8,
+} from './methods.js';
+
+// rollout.ts
+export { type Span, type IntegrateOptions, type Trajectory, integrate, flow } from './rollout.js';
+
+// ——— Methods for any system (implicit Runge–Kutta, Tao, RK4) and the DOPRI5 reference solver ———
+
+// implicit/phaseSpace.ts
+export { hamiltonianGradient, hamiltonianVectorField, joinPhase, splitPhase } from './implicit/phaseSpace.js';
+
+// newton.ts
+export {
+  type NewtonOptions,
+  type NewtonProblem,
+  type NewtonSolution,
+  NewtonConvergenceError,
+  newtonOptions,
+  newtonSolve,
+  newtonCorrection,
+} from './newton.js';
+
+// implicit/butcherTableau.ts, implicit/collocation.ts
+export {
+  type ButcherTableau,
+  checkTableau,
+  isSymplecticTableau,
+  isSymmetricTableau,
+} from './implicit/butcherTableau.js';
+export { type ImplicitRungeKuttaMethod, implicitRungeKutta } from './implicit/collocation.js';
+
+// implicit/implicitMidpoint.ts, implicit/gaussLegendre.ts
+export { implicitMidpoint, implicitMidpointTableau } from './implicit/implicitMidpoint.js';
+export {
+  gaussLegendre,
+  gaussLegendre4,
+  gaussLegendre6,
+  gaussLegendre4Tableau,
+  gaussLegendre6Tableau,
+} from './implicit/gaussLegendre.js';
+
+// tao.ts
+export {
+  type ExtendedState,
+  type TaoOptions,
+  type TaoStepOptions,
+  type TaoMethod,
+  taoExtended,
+  taoMethod,
+  tao,
+  tao4,
+} from './tao.js';
+
+// rk4.ts
+export { rk4, rk4Step } from './rk4.js';
+
+// dopri5.ts
+export {
+  type Dopri5Options,
+  type Dopri5Result,
+  type HamiltonianSolution,
+  MaxStepsExceededError,
+  StepSizeTooSmallError,
+  dopri5,
+  solveHamiltonian,
+} from './dopri5.js';

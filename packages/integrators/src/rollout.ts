@@ -1,0 +1,121 @@
+import { Tracer, type Value, concat, slice, stack } from '@liouville/ad';
+import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
+import type { State, Step } from './system.js';
+
+/** How far to integrate: a number of steps (t counted in units of `dt`, default 1), or an end time. */
+export type Span = { readonly steps: number; readonly dt?: number } | { readonly tEnd: number; readonly dt: number };
+
+/** Options of `integrate`. */
+export interface IntegrateOptions {
+  /** Keep every k-th state (k must divide the number of steps); default 1: every state. */
+  readonly saveEvery?: number;
+}
+
+/** A rollout: the saved times and states (stacked along a new leading axis) and the last state. */
+export interface Trajectory {
+  /** Times of the saved states, shape [N]. */
+  readonly t: Tensor;
+  /** Saved positions, shape [N, ...qShape]. */
+  readonly q: Value;
+  /** Saved momenta, shape [N, ...pShape]. */
+  readonly p: Value;
+  /** The state after the last step (the last saved state). */
+  readonly final: State;
+}
+
+/** Relative tolerance for tEnd to be a whole number of steps dt. */
+const SPAN_TOL = 1e-9;
+
+/** Validates a number of steps: a positive integer. */
+export function checkSteps(argument: string, steps: unknown): number {
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) {
+    throw new InvalidArgumentError(argument, 'a positive integer number of steps', steps);
+  }
+  return steps;
+}
+
+function checkPositive(argument: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0)
+    throw new InvalidArgumentError(argument, 'a finite number > 0', x);
+  return x;
+}
+
+/** The number of steps and the step size of a span (tEnd must be a whole number of steps dt). */
+export function resolveSpan(span: Span): { steps: number; dt: number } {
+  if (span !== null && typeof span === 'object' && 'tEnd' in span) {
+    const tEnd = checkPositive('integrate: tEnd', span.tEnd);
+    const dt = checkPositive('integrate: dt', span.dt);
+    const steps = Math.round(tEnd / dt);
+    if (steps < 1 || Math.abs(steps * dt - tEnd) > SPAN_TOL * tEnd) {
+      throw new InvalidArgumentError('integrate: tEnd', `a whole number of steps dt = ${dt}`, tEnd);
+    }
+    return { steps, dt };
+  }
+  if (span === null || typeof span !== 'object' || !('steps' in span)) {
+    throw new InvalidArgumentError('integrate: span', '{ steps } or { tEnd, dt }', span);
+  }
+  return {
+    steps: checkSteps('integrate: steps', span.steps),
+    dt: span.dt === undefined ? 1 : checkPositive('integrate: dt', span.dt),
+  };
+}
+
+/**
+ * Rolls a step map out from state0 and stacks the saved states, t = 0, k·dt, 2k·dt, … with
+ * k = saveEvery. Built from differentiable functions, so a loss of the trajectory can be
+ * differentiated with respect to the initial state and the system's parameters. `dt` labels
+ * the time axis and must be the step size the step was built with.
+ */
+export function integrate(step: Step, state0: State, span: Span, options: IntegrateOptions = {}): Trajectory {
+  if (typeof step !== 'function')
+    throw new InvalidArgumentError('integrate: step', 'a step function state → state', step);
+  const { steps, dt } = resolveSpan(span);
+  const saveEvery = checkSteps('integrate: saveEvery', options.saveEvery ?? 1);
+  if (steps % saveEvery !== 0) {
+    throw new InvalidArgumentError('integrate: saveEvery', `a divisor of the number of steps (${steps})`, saveEvery);
+  }
+  const qs: Value[] = [state0.q];
+  const ps: Value[] = [state0.p];
+  let state = state0;
+  for (let k = 1; k <= steps; k++) {
+    state = step(state);
+    if (k % saveEvery === 0) {
+      qs.push(state.q);
+      ps.push(state.p);
+    }
+  }
+  const t = new Tensor(
+    Float64Array.from(qs, (_, i) => i * saveEvery * dt),
+    [qs.length],
+  );
+  return { t, q: stack(qs), p: stack(ps), final: state };
+}
+
+function isValue(x: unknown): x is Value {
+  return x instanceof Tensor || x instanceof Tracer;
+}
+
+/**
+ * The step map on flat phase vectors, x = [q, p] ↦ [q', p'] (last axis 2·dim; one state [2·dim]
+ * or a batch [B, 2·dim]), for Jacobians such as jacfwd(flow(step)).
+ */
+export function flow(step: Step): (x: Value) => Value {
+  if (typeof step !== 'function') throw new InvalidArgumentError('flow: step', 'a step function state → state', step);
+  return (x: Value) => {
+    if (!isValue(x)) throw new InvalidArgumentError('flow: x', 'a tensor or differentiable value [q, p]', x);
+    const rank = x.shape.length;
+    const width = x.shape[rank - 1];
+    if (rank === 0 || width % 2 !== 0 || width === 0) {
+      throw new ShapeError(
+        'flow',
+        `x must have an even, non-zero last axis [..., 2·dim] holding [q, p], got ${formatShape(x.shape)}`,
+      );
+    }
+    const n = width / 2;
+    const lead = x.shape.slice(0, -1);
+    const q = slice(x, [...lead.map(() => 0), 0], [...lead, n]);
+    const p = slice(x, [...lead.map(() => 0), n], [...lead, width]);
+    const next = step({ q, p });
+    return concat([next.q, next.p], rank - 1);
+  };
+}
