@@ -1,0 +1,175 @@
+import { type Value, add, matmul, reshape, rowwiseGrad, slice } from '@liouville/ad';
+import { type DType, InvalidArgumentError, type RandomKey, ShapeError, Tensor, formatShape, transpose } from '@liouville/linalg';
+import { type ActivationName, type Mlp, type MlpParams, mlp } from '@liouville/nn';
+
+/**
+ * Learned vector fields: the Hamiltonian Neural Network and its baseline, as in the reference
+ * code of Greydanus, Dzamba & Yosinski (NeurIPS 2019; github.com/greydanus/hamiltonian-nn, hnn.py).
+ */
+
+/** Which part of the Helmholtz decomposition the HNN learns (the reference's `field_type`). */
+export type FieldType = 'solenoidal' | 'conservative' | 'both';
+
+/** How the input gradient ∇ₓF is computed; both are exact, they differ only in cost. */
+export type InputGradientMode = 'forward' | 'reverse';
+
+/** Options shared by both models. */
+export interface FieldModelOptions {
+  /** Phase-space dimension 2n (q₁..qₙ, p₁..pₙ). */
+  inputDim: number;
+  /** Hidden layer width (reference: 200). */
+  hiddenDim?: number;
+  /** Number of hidden layers (reference: 2). */
+  hiddenLayers?: number;
+  /** Hidden activation (reference: tanh). */
+  activation?: ActivationName;
+  dtype?: DType;
+}
+
+/** Options of the HNN. */
+export interface HnnOptions extends FieldModelOptions {
+  fieldType?: FieldType;
+  /** Canonical coordinates (x = (q, p), M = J), else the Levi-Civita tensor of the reference. */
+  canonical?: boolean;
+  /** Mode of the input gradient (default 'reverse': cheaper for the 2-output network; see README). */
+  inputGradient?: InputGradientMode;
+}
+
+/** A learned vector field ẋ = f_θ(x) with pure init/apply, the common face of both models. */
+export interface FieldModel {
+  readonly kind: 'hnn' | 'baseline';
+  readonly inputDim: number;
+  readonly net: Mlp;
+  init(key: RandomKey): MlpParams;
+  /** The predicted time derivative for rows x [B, inputDim]. */
+  timeDerivative(params: Readonly<MlpParams<Value>>, x: Value): Value;
+}
+
+/** The HNN: a network F_θ: ℝ²ⁿ → ℝ² whose second output is the learned Hamiltonian. */
+export interface HnnModel extends FieldModel {
+  readonly kind: 'hnn';
+  readonly fieldType: FieldType;
+  /** The matrix M of the solenoidal field F₂ ↦ ∇F₂·Mᵀ (J in canonical coordinates). */
+  readonly M: Tensor;
+  /** The learned Hamiltonian H_θ(x) = F₂(x) for rows x [B, inputDim] → [B]. */
+  hamiltonian(params: Readonly<MlpParams<Value>>, x: Value): Value;
+}
+
+/** The baseline: an MLP that predicts ẋ directly. */
+export interface BaselineModel extends FieldModel {
+  readonly kind: 'baseline';
+}
+
+/**
+ * The reference's `permutation_tensor(n)`: in canonical coordinates M = [[0, I], [−I, 0]] = J,
+ * so ∇H·Mᵀ = (∂H/∂p, −∂H/∂q), Hamilton's equations; otherwise its Levi-Civita-style sign pattern.
+ */
+export function permutationTensor(n: number, canonical = true, dtype: DType = 'float64'): Tensor {
+  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0) {
+    throw new InvalidArgumentError('permutationTensor: n', 'an even integer >= 2', n);
+  }
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (canonical) m[i * n + j] = j === i + n / 2 ? 1 : i === j + n / 2 ? -1 : 0;
+      else if (i !== j) {
+        // ones off the diagonal, sign flipped on even rows, on even columns, and above the diagonal
+        const sign = (i % 2 === 0 ? -1 : 1) * (j % 2 === 0 ? -1 : 1) * (j > i ? -1 : 1);
+        m[i * n + j] = sign;
+      }
+    }
+  }
+  const data = dtype === 'float32' ? Float32Array.from(m) : m;
+  return new Tensor(data, [n, n]);
+}
+
+function checkOptions(operation: string, options: FieldModelOptions): void {
+  const { inputDim } = options;
+  if (!Number.isInteger(inputDim) || inputDim < 2 || inputDim % 2 !== 0) {
+    throw new InvalidArgumentError(`${operation}: inputDim`, 'an even integer >= 2 (q and p halves)', inputDim);
+  }
+}
+
+function network(options: FieldModelOptions, outputs: number): Mlp {
+  const hidden = options.hiddenDim ?? 200;
+  const layers = options.hiddenLayers ?? 2;
+  return mlp({
+    sizes: [options.inputDim, ...new Array<number>(layers).fill(hidden), outputs],
+    activation: options.activation ?? 'tanh',
+    finalBias: false,
+    init: 'orthogonal',
+    dtype: options.dtype ?? 'float64',
+  });
+}
+
+function checkRows(operation: string, x: Value, inputDim: number): void {
+  if (x.shape.length !== 2 || x.shape[1] !== inputDim) {
+    throw new ShapeError(operation, `x must have shape [B, ${inputDim}], got ${formatShape(x.shape)}`);
+  }
+}
+
+/** One output column of the network as a per-row scalar function [B, d] → [B]. */
+function outputColumn(net: Mlp, params: Readonly<MlpParams<Value>>, column: number) {
+  return (z: Value): Value => {
+    const out = net.apply(params, z);
+    const rows = out.shape[0];
+    return reshape(slice(out, [0, column], [rows, column + 1]), [rows]);
+  };
+}
+
+/**
+ * A Hamiltonian Neural Network (Greydanus et al. 2019, §3): ẋ = ∇F₁ (conservative part) + ∇F₂·Mᵀ
+ * (solenoidal part), with the gradients taken exactly by automatic differentiation, so the
+ * parameter gradient of the loss is a derivative of a derivative (forward or reverse inner mode).
+ */
+export function hnnModel(options: HnnOptions): HnnModel {
+  checkOptions('hnnModel', options);
+  const fieldType = options.fieldType ?? 'solenoidal';
+  if (!['solenoidal', 'conservative', 'both'].includes(fieldType)) {
+    throw new InvalidArgumentError('hnnModel: fieldType', "'solenoidal', 'conservative' or 'both'", fieldType);
+  }
+  const mode = options.inputGradient ?? 'reverse';
+  const net = network(options, 2);
+  const M = permutationTensor(options.inputDim, options.canonical ?? true, options.dtype ?? 'float64');
+  const Mt = transpose(M);
+  const inputDim = options.inputDim;
+  return {
+    kind: 'hnn',
+    inputDim,
+    net,
+    fieldType,
+    M,
+    init: (key) => net.init(key),
+    hamiltonian: (params, x) => {
+      checkRows('hnn.hamiltonian', x, inputDim);
+      return outputColumn(net, params, 1)(x);
+    },
+    timeDerivative: (params, x) => {
+      checkRows('hnn.timeDerivative', x, inputDim);
+      const conservative = fieldType === 'solenoidal' ? null : rowwiseGrad(outputColumn(net, params, 0), { mode })(x);
+      const solenoidal =
+        fieldType === 'conservative' ? null : matmul(rowwiseGrad(outputColumn(net, params, 1), { mode })(x), Mt);
+      if (conservative === null) return solenoidal as Value;
+      if (solenoidal === null) return conservative;
+      return add(conservative, solenoidal);
+    },
+  };
+}
+
+/** The baseline of the paper: an MLP from x to ẋ, trained on the same loss. */
+export function baselineModel(options: FieldModelOptions): BaselineModel {
+  checkOptions('baselineModel', options);
+  const net = network(options, options.inputDim);
+  const inputDim = options.inputDim;
+  return {
+    kind: 'baseline',
+    inputDim,
+    net,
+    init: (key) => net.init(key),
+    timeDerivative: (params, x) => {
+      checkRows('baseline.timeDerivative', x, inputDim);
+      return net.apply(params, x);
+    },
+  };
+}
+

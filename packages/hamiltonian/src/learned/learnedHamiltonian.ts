@@ -1,0 +1,28 @@
+import { type Value, concat, reshape } from '@liouville/ad';
+import { InvalidArgumentError, ShapeError, formatShape } from '@liouville/linalg';
+import type { MlpParams } from '@liouville/nn';
+import type { GeneralHamiltonian } from '../Hamiltonian.js';
+import type { HnnModel } from './fieldModels.js';
+
+/**
+ * A trained HNN as a Hamiltonian value: H_θ(q, p) = F₂(q, p), a `general` system like any other,
+ * so every integrator, invariant and property check applies to it (DESIGN.md §3). Only the
+ * solenoidal part defines a Hamiltonian flow, so a purely conservative model is rejected.
+ */
+export function hnn(model: HnnModel, params: Readonly<MlpParams<Value>>, name = 'hnn'): GeneralHamiltonian {
+  if (model.fieldType === 'conservative') {
+    throw new InvalidArgumentError('hnn: model.fieldType', "'solenoidal' or 'both' (a Hamiltonian needs F₂)", model.fieldType);
+  }
+  const dim = model.inputDim / 2;
+  const H = (q: Value, p: Value): Value => {
+    if (q.shape.length !== p.shape.length || q.shape[q.shape.length - 1] !== dim || p.shape[p.shape.length - 1] !== dim) {
+      throw new ShapeError(`${name}: H`, `q and p must end in an axis of length ${dim}, got ${formatShape(q.shape)} and ${formatShape(p.shape)}`);
+    }
+    if (q.shape.length === 1) {
+      const x = reshape(concat([q, p], 0), [1, 2 * dim]);
+      return reshape(model.hamiltonian(params, x), []);
+    }
+    return model.hamiltonian(params, concat([q, p], 1));
+  };
+  return { kind: 'general', dim, H, name, params: {} };
+}

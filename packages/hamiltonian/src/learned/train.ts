@@ -1,0 +1,141 @@
+import { type Value, primalTensor, valueAndGrad } from '@liouville/ad';
+import { InvalidArgumentError, type RandomKey, Tensor, allFinite, randomKey, splitKey } from '@liouville/linalg';
+import { type MlpParams, type Optimizer, adam, sampleBatch, saveParams, takeRows, treeLeaves } from '@liouville/nn';
+import type { FieldModel } from './fieldModels.js';
+import { fieldLoss } from './loss.js';
+
+/** Inputs and targets of one split: rows x [N, 2n] and their time derivatives [N, 2n]. */
+export interface TrainSplit {
+  readonly x: Tensor;
+  readonly dxdt: Tensor;
+}
+
+/** What `onStep` is told after every update. */
+export interface TrainProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly trainLoss: number;
+  /** Present on the steps where the test loss was evaluated. */
+  readonly testLoss?: number;
+  readonly elapsedMs: number;
+}
+
+/** Options of `train`; defaults are the reference's (Adam, lr 1e-3, full batch). */
+export interface TrainOptions {
+  readonly model: FieldModel;
+  readonly data: { readonly train: TrainSplit; readonly test?: TrainSplit };
+  /** Number of parameter updates. */
+  readonly steps: number;
+  /** Rows per update, drawn without replacement each step; default: the whole training split. */
+  readonly batchSize?: number;
+  /** Default: adam({ lr: 1e-3 }). */
+  // biome-ignore lint/suspicious/noExplicitAny: the optimiser's state type is its own business.
+  readonly optimiser?: Optimizer<any>;
+  /** Seeds the initial parameters and the minibatch draws: same seed, same bits. */
+  readonly seed?: number;
+  /** Start from these parameters instead of `model.init`. */
+  readonly params?: MlpParams;
+  /** Evaluate the test loss every this many steps (and at the last step); default 10. */
+  readonly evalEvery?: number;
+  readonly onStep?: (progress: TrainProgress) => void;
+  /** Save the parameters atomically every `every` steps and at the end. */
+  readonly checkpoint?: { readonly path: string; readonly every: number };
+}
+
+/** Loss curves: the training loss of every update, the test loss where it was evaluated. */
+export interface TrainHistory {
+  readonly trainLoss: number[];
+  readonly testStep: number[];
+  readonly testLoss: number[];
+}
+
+/** The outcome of `train`. */
+export interface TrainResult {
+  readonly params: MlpParams;
+  readonly history: TrainHistory;
+  /** 'diverged' when a loss or gradient became non-finite: `params` are then the last finite ones. */
+  readonly status: 'completed' | 'diverged';
+  readonly message: string;
+  /** Updates applied. */
+  readonly stepsDone: number;
+}
+
+function checkPositiveInteger(argument: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
+    throw new InvalidArgumentError(`train: ${argument}`, 'a positive integer', value);
+  }
+}
+
+function gradientsFinite(grads: unknown): boolean {
+  return treeLeaves(grads as MlpParams).every(({ leaf }) => allFinite(leaf));
+}
+
+/** The loss of a model on a whole split, as a number (no parameter gradient). */
+export function splitLossValue(model: FieldModel, params: Readonly<MlpParams<Value>>, split: TrainSplit): number {
+  return primalTensor(fieldLoss(model)(params, split.x, split.dxdt)).item();
+}
+
+/**
+ * Trains a learned vector field on the loss of the paper, as the reference training scripts do
+ * (Adam, full batch or fresh random minibatches). Stops with status 'diverged', keeping the last
+ * finite parameters, as soon as a loss or a gradient is NaN or infinite.
+ */
+export function train(options: TrainOptions): TrainResult {
+  const { model, data, steps } = options;
+  checkPositiveInteger('steps', steps);
+  checkPositiveInteger('batchSize', options.batchSize);
+  checkPositiveInteger('evalEvery', options.evalEvery);
+  const rows = data.train.x.shape[0];
+  const batchSize = Math.min(options.batchSize ?? rows, rows);
+  const evalEvery = options.evalEvery ?? 10;
+  const [initKey, batchKey] = splitKey(randomKey(options.seed ?? 0), 2);
+  const optimiser = options.optimiser ?? adam({ lr: 1e-3 });
+  const loss = fieldLoss(model);
+  let params: MlpParams = options.params ?? model.init(initKey);
+  let state = optimiser.init(params);
+  let key: RandomKey = batchKey;
+  const history: TrainHistory = { trainLoss: [], testStep: [], testLoss: [] };
+  const started = performance.now();
+  for (let step = 1; step <= steps; step++) {
+    let batch: TrainSplit = data.train;
+    if (batchSize < rows) {
+      const [next, draw] = splitKey(key, 2);
+      key = next;
+      const rowsDrawn = sampleBatch(draw, rows, batchSize);
+      batch = { x: takeRows(data.train.x, rowsDrawn), dxdt: takeRows(data.train.dxdt, rowsDrawn) };
+    }
+    const [value, grads] = valueAndGrad((p: MlpParams<Value>) => loss(p, batch.x, batch.dxdt))(params);
+    const trainLoss = primalTensor(value).item();
+    if (!Number.isFinite(trainLoss) || !gradientsFinite(grads)) {
+      const what = Number.isFinite(trainLoss) ? 'a gradient' : `the loss (${trainLoss})`;
+      return finish(options, params, history, 'diverged', `${what} became non-finite at step ${step}; kept the parameters of step ${step - 1}`, step - 1);
+    }
+    const updated = optimiser.update(grads, state, params);
+    params = updated.params;
+    state = updated.state;
+    history.trainLoss.push(trainLoss);
+    const evaluate = data.test !== undefined && (step % evalEvery === 0 || step === steps);
+    const testLoss = evaluate ? splitLossValue(model, params, data.test as TrainSplit) : undefined;
+    if (testLoss !== undefined) {
+      history.testStep.push(step);
+      history.testLoss.push(testLoss);
+    }
+    options.onStep?.({ step, steps, trainLoss, testLoss, elapsedMs: performance.now() - started });
+    if (options.checkpoint && step % options.checkpoint.every === 0 && step < steps) {
+      saveParams(options.checkpoint.path, params, { step, trainLoss, model: model.kind });
+    }
+  }
+  return finish(options, params, history, 'completed', `completed ${steps} steps`, steps);
+}
+
+function finish(
+  options: TrainOptions,
+  params: MlpParams,
+  history: TrainHistory,
+  status: TrainResult['status'],
+  message: string,
+  stepsDone: number,
+): TrainResult {
+  if (options.checkpoint) saveParams(options.checkpoint.path, params, { step: stepsDone, model: options.model.kind, status });
+  return { params, history, status, message, stepsDone };
+}

@@ -1,0 +1,48 @@
+import { type Value, add, mul, pad, square, sub, sum } from '@liouville/ad';
+import { separable } from '../build.js';
+import type { SeparableHamiltonian } from '../Hamiltonian.js';
+import { lastAxisBlock } from './coordinates.js';
+import { finiteParam, integerParam, optionsObject, positiveParam } from './validate.js';
+
+/** Options of `fput`. */
+export interface FputOptions {
+  /** Number of moving particles n ≥ 1 (the system's dim). */
+  readonly n: number;
+  /** Cubic (α-model) coupling, any finite number (default 0). */
+  readonly alpha?: number;
+  /** Quartic (β-model) coupling, any finite number (default 0). */
+  readonly beta?: number;
+  /** Linear spring stiffness k > 0 (default 1). */
+  readonly k?: number;
+}
+
+/**
+ * The Fermi–Pasta–Ulam–Tsingou chain: n unit masses joined by nonlinear springs, ends fixed
+ * (q₀ = q_{n+1} = 0), dim n:
+ *   H = Σᵢ pᵢ²/2 + Σ_{i=0}^{n} [½k(q_{i+1} − qᵢ)² + α/3 (q_{i+1} − qᵢ)³ + β/4 (q_{i+1} − qᵢ)⁴]
+ * (E. Fermi, J. Pasta & S. Ulam, "Studies of nonlinear problems", Los Alamos report LA-1940,
+ * 1955; T. Dauxois, Physics Today 61(1), 55, 2008). With α = β = 0 its normal modes
+ * sin(ijπ/(n+1)) have frequencies 2√k sin(jπ/(2(n+1))).
+ */
+export function fput(options: FputOptions): SeparableHamiltonian {
+  const opts = optionsObject('fput', options);
+  const n = integerParam('fput', 'n', opts.n, 1);
+  const alpha = finiteParam('fput', 'alpha', opts.alpha ?? 0);
+  const beta = finiteParam('fput', 'beta', opts.beta ?? 0);
+  const k = positiveParam('fput', 'k', opts.k ?? 1);
+  return separable({
+    name: 'fput',
+    dim: n,
+    T: (p: Value) => mul(0.5, sum(square(p), -1)),
+    V: (q: Value) => {
+      // Pad with the fixed ends, q₀ = q_{n+1} = 0, then take the n + 1 spring extensions.
+      const lead = q.shape.slice(0, -1);
+      const padded = pad(q, [...lead, n + 2], [...lead.map(() => 0), 1]);
+      const d = sub(lastAxisBlock(padded, 1, n + 2), lastAxisBlock(padded, 0, n + 1));
+      const d2 = square(d);
+      const energy = add(add(mul(k / 2, d2), mul(alpha / 3, mul(d2, d))), mul(beta / 4, square(d2)));
+      return sum(energy, -1);
+    },
+    params: { n, alpha, beta, k },
+  });
+}

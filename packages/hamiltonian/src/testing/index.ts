@@ -1,0 +1,12 @@
+// @liouville/hamiltonian/testing: fast-check arbitraries of catalogue systems and safe states,
+// for property tests in this package and in users' own suites.
+export {
+  arbitrarySystem,
+  arbitrarySeparableSystem,
+  arbitraryState,
+  catalogueNames,
+  type ArbitrarySystemOptions,
+  type ArbitraryStateOptions,
+  type CatalogueName,
+  type SeparableCatalogueName,
+} from './arbitraries.js';
