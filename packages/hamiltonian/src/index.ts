@@ -1,0 +1,74 @@
+// @liouville/hamiltonian: physics as typed values (DESIGN.md §3).
+
+// The system type and building one from your own energies.
+export type {
+  Hamiltonian,
+  SeparableHamiltonian,
+  GeneralHamiltonian,
+  HamiltonianInfo,
+  HamiltonianGradient,
+  GradientFn,
+  Particles,
+  ParticleHamiltonian,
+} from './Hamiltonian.js';
+export { separable, general, type SeparableSpec, type GeneralSpec } from './build.js';
+
+// The catalogue.
+export { massSpring, type MassSpringOptions, type MassSpringVariant } from './systems/massSpring.js';
+export { pendulum, type PendulumOptions, type PendulumVariant } from './systems/pendulum.js';
+export { kepler, keplerInitialState, type KeplerOptions, type KeplerInitialStateOptions } from './systems/kepler.js';
+export { nBody, twoBody, threeBody, type NBodyOptions, type FewBodyOptions } from './systems/nBody.js';
+export { henonHeiles, type HenonHeilesOptions } from './systems/henonHeiles.js';
+export { doublePendulum, type DoublePendulumOptions } from './systems/doublePendulum.js';
+export { fput, type FputOptions } from './systems/fput.js';
+
+// Invariants and the vector field.
+export { energy, vectorField, linearMomentum, angularMomentum, type StateDerivative } from './invariants.js';
+
+// Learned systems: Hamiltonian Neural Networks (Greydanus, Dzamba & Yosinski 2019).
+export {
+  type FieldType,
+  type InputGradientMode,
+  type FieldModelOptions,
+  type HnnOptions,
+  type FieldModel,
+  type HnnModel,
+  type BaselineModel,
+  permutationTensor,
+  hnnModel,
+  baselineModel,
+  hnn,
+  fieldLoss,
+  type TrainSplit,
+  type TrainProgress,
+  type TrainOptions,
+  type TrainHistory,
+  type TrainResult,
+  train,
+  splitLossValue,
+  type Estimate,
+  type Rollout,
+  type EnergyMseOptions,
+  type EnergyMseResult,
+  splitLoss,
+  splitEstimate,
+  dopri5Rollout,
+  modelField,
+  stepRollout,
+  energyMse,
+} from './learned/index.js';
+
+// Datasets: the HNN paper's tasks, generated as the reference code does, and loaders of the
+// reference's exact data files.
+export { type Split, type Dataset, type DatasetOptions } from './data/Dataset.js';
+export { DataFileError } from './data/DataFileError.js';
+export { type OscillatorDatasetOptions } from './data/oscillator.js';
+export { springDataset } from './data/springDataset.js';
+export { pendulumDataset } from './data/pendulumDataset.js';
+export { type OrbitDatasetOptions } from './data/orbits.js';
+export { twoBodyDataset, type TwoBodyDatasetOptions } from './data/twoBodyDataset.js';
+export { threeBodyDataset, type ThreeBodyDatasetOptions } from './data/threeBodyDataset.js';
+export { referenceDataDir, REFERENCE_DATA_ENV } from './data/referenceDataDir.js';
+export { loadSpringReference, loadPendulumReference } from './data/oscillatorReference.js';
+export { loadRealPendulum, loadRealPendulumRaw } from './data/realPendulum.js';
+export { loadTwoBodyReference, type TwoBodyReferencePaths } from './data/twoBodyReference.js';
