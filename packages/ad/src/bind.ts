@@ -1,4 +1,4 @@
-import { NonFiniteError, Tensor, allFinite, formatShape } from '@liouville/linalg';
+import { NonFiniteError, type Tensor, allFinite, formatShape } from '@liouville/linalg';
 import { PerturbationError } from './errors.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { rules } from './rules/index.js';

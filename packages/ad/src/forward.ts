@@ -53,7 +53,9 @@ export class JvpTrace implements ActiveTrace {
     // With every tangent zero the result is a constant of this level: no dual needed.
     if (tangents.every((t) => t === null)) return out;
     const rule = rules[primitive] as (typeof rules)[P];
-    const tangent = inRule(primitive, 'forward', () => rule.jvp({ primals, tangents, out, params, layout: this.layout }));
+    const tangent = inRule(primitive, 'forward', () =>
+      rule.jvp({ primals, tangents, out, params, layout: this.layout }),
+    );
     return tangent === null ? out : new Dual(this, out, tangent);
   }
 
@@ -83,8 +85,14 @@ export function jvp<X extends Tree, Y extends Tree>(f: (x: X) => Y, x: X, v: X):
       const duals = primals.leaves.map((p, i) => new Dual(trace, p, tangents.leaves[i]));
       const out = flatten(f(unflatten<X>(primals.def, duals)), 'output of f');
       return [
-        unflatten<Y>(out.def, out.leaves.map((o) => trace.primalOf(o))),
-        unflatten<Y>(out.def, out.leaves.map((o) => trace.tangentOf(o))),
+        unflatten<Y>(
+          out.def,
+          out.leaves.map((o) => trace.primalOf(o)),
+        ),
+        unflatten<Y>(
+          out.def,
+          out.leaves.map((o) => trace.tangentOf(o)),
+        ),
       ];
     },
   );

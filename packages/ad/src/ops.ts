@@ -1,5 +1,13 @@
 import * as L from '@liouville/linalg';
-import { type DType, InvalidArgumentError, type NestedArray, type Shape, ShapeError, Tensor, formatShape } from '@liouville/linalg';
+import {
+  type DType,
+  InvalidArgumentError,
+  type NestedArray,
+  type Shape,
+  ShapeError,
+  Tensor,
+  formatShape,
+} from '@liouville/linalg';
 import { bind, primalTensor } from './bind.js';
 import { type Input, Tracer, type Value } from './Tracer.js';
 
@@ -99,9 +107,11 @@ export function where(condition: Input, a: Input, b: Input): Value {
   return bind('where', operands(a, b), { condition: primalTensor(asValue(condition)) });
 }
 /** Elementwise maximum (the derivative follows the larger argument; ties go to `a`). */
-export const maximum = (a: Input, b: Input): Value => where(L.greaterEqual(primalTensor(asValue(a)), primalTensor(asValue(b))), a, b);
+export const maximum = (a: Input, b: Input): Value =>
+  where(L.greaterEqual(primalTensor(asValue(a)), primalTensor(asValue(b))), a, b);
 /** Elementwise minimum (the derivative follows the smaller argument; ties go to `a`). */
-export const minimum = (a: Input, b: Input): Value => where(L.lessEqual(primalTensor(asValue(a)), primalTensor(asValue(b))), a, b);
+export const minimum = (a: Input, b: Input): Value =>
+  where(L.lessEqual(primalTensor(asValue(a)), primalTensor(asValue(b))), a, b);
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -208,13 +218,17 @@ export function matmul(a: Input, b: Input): Value {
   const x = asValue(a);
   const y = asValue(b);
   if (x.shape.length === 0 || y.shape.length === 0) {
-    throw new ShapeError('matmul', `operands must have rank >= 1, got ${formatShape(x.shape)} and ${formatShape(y.shape)}`);
+    throw new ShapeError(
+      'matmul',
+      `operands must have rank >= 1, got ${formatShape(x.shape)} and ${formatShape(y.shape)}`,
+    );
   }
   const x2 = x.shape.length === 1 ? reshape(x, [1, x.shape[0]]) : x;
   const y2 = y.shape.length === 1 ? reshape(y, [y.shape[0], 1]) : y;
   const k1 = x2.shape[x2.shape.length - 1];
   const k2 = y2.shape[y2.shape.length - 2];
-  if (k1 !== k2) throw new ShapeError('matmul', `inner dimensions differ: ${formatShape(x.shape)} · ${formatShape(y.shape)}`);
+  if (k1 !== k2)
+    throw new ShapeError('matmul', `inner dimensions differ: ${formatShape(x.shape)} · ${formatShape(y.shape)}`);
   L.broadcastShapes('matmul', x2.shape.slice(0, -2), y2.shape.slice(0, -2));
   const out = bind('matmul', [x2, y2], none);
   if (x.shape.length > 1 && y.shape.length > 1) return out;
@@ -229,7 +243,10 @@ export function dot(a: Input, b: Input): Value {
   const x = asValue(a);
   const y = asValue(b);
   if (x.shape.length !== 1 || y.shape.length !== 1 || x.size !== y.size) {
-    throw new ShapeError('dot', `expected two vectors of equal length, got ${formatShape(x.shape)} and ${formatShape(y.shape)}`);
+    throw new ShapeError(
+      'dot',
+      `expected two vectors of equal length, got ${formatShape(x.shape)} and ${formatShape(y.shape)}`,
+    );
   }
   return sum(mul(x, y));
 }

@@ -145,7 +145,10 @@ export function valueAndGrad<X extends Tree>(f: (x: X) => Value): (x: X) => [Val
     const rec = record(f, x);
     if (rec.output.def.kind !== 'leaf' || rec.output.leaves[0].shape.length !== 0) {
       const shape = rec.output.def.kind === 'leaf' ? formatShape(rec.output.leaves[0].shape) : 'a pytree';
-      throw new ShapeError('grad', `f must return a scalar (shape []), got ${shape}; use vjp or jacrev for other outputs`);
+      throw new ShapeError(
+        'grad',
+        `f must return a scalar (shape []), got ${shape}; use vjp or jacrev for other outputs`,
+      );
     }
     const [value] = primalOutput(rec);
     const seed = L.ones([], value.dtype);
@@ -175,10 +178,13 @@ export function jacrev<X extends Tree>(f: (x: X) => Tree): (x: X) => Tree {
           if (k === j) c.data[e] = 1;
           return L.reshape(c, other.shape);
         });
-        pullFlat(rec, cotangents).forEach((g, i) => rows[i].push(g));
+        const grads = pullFlat(rec, cotangents);
+        for (let i = 0; i < grads.length; i++) rows[i].push(grads[i]);
       }
       const blocks = rec.inputs.map((input, i) =>
-        o.size === 0 ? L.zeros([...o.shape, ...input.shape], o.dtype) : reshape(stack(rows[i]), [...o.shape, ...input.shape]),
+        o.size === 0
+          ? L.zeros([...o.shape, ...input.shape], o.dtype)
+          : reshape(stack(rows[i]), [...o.shape, ...input.shape]),
       );
       return rec.inputDef.kind === 'leaf' ? blocks[0] : unflatten(rec.inputDef, blocks);
     });

@@ -40,11 +40,18 @@ export function rowwiseGrad(f: (x: Value) => Value, options: RowwiseGradOptions 
   }
   const checkOutput = (x: Value, y: Value): void => {
     const [rows] = x.shape;
-    const ok = (y.shape.length === 1 && y.shape[0] === rows) || (y.shape.length === 2 && y.shape[0] === rows && y.shape[1] === 1);
-    if (!ok) throw new ShapeError('rowwiseGrad', `f must map [B, d] to [B] or [B, 1]; got ${formatShape(x.shape)} to ${formatShape(y.shape)}`);
+    const ok =
+      (y.shape.length === 1 && y.shape[0] === rows) ||
+      (y.shape.length === 2 && y.shape[0] === rows && y.shape[1] === 1);
+    if (!ok)
+      throw new ShapeError(
+        'rowwiseGrad',
+        `f must map [B, d] to [B] or [B, 1]; got ${formatShape(x.shape)} to ${formatShape(y.shape)}`,
+      );
   };
   return (x: Value) => {
-    if (x.shape.length !== 2) throw new ShapeError('rowwiseGrad', `expected a matrix [B, d] of rows, got ${formatShape(x.shape)}`);
+    if (x.shape.length !== 2)
+      throw new ShapeError('rowwiseGrad', `expected a matrix [B, d] of rows, got ${formatShape(x.shape)}`);
     const [rows, d] = x.shape;
     if (mode === 'reverse') {
       return grad((z: Value) => {

@@ -6,7 +6,10 @@ import { Tracer, type Value } from './Tracer.js';
 export type Tree = Value | readonly Tree[] | { readonly [key: string]: Tree };
 
 /** The shape of a pytree without its leaves, used to rebuild one from a flat list of leaves. */
-export type TreeDef = { kind: 'leaf' } | { kind: 'array'; children: TreeDef[] } | { kind: 'record'; keys: string[]; children: TreeDef[] };
+export type TreeDef =
+  | { kind: 'leaf' }
+  | { kind: 'array'; children: TreeDef[] }
+  | { kind: 'record'; keys: string[]; children: TreeDef[] };
 
 function isLeaf(x: unknown): x is Value {
   return x instanceof Tensor || x instanceof Tracer;
@@ -29,7 +32,11 @@ export function flatten(tree: Tree, argument = 'input'): { leaves: Value[]; def:
     const prototype = node !== null && typeof node === 'object' ? Object.getPrototypeOf(node) : undefined;
     if (prototype === Object.prototype || prototype === null) {
       const keys = Object.keys(node as object).sort();
-      return { kind: 'record', keys, children: keys.map((k) => walk((node as Record<string, unknown>)[k], `${path}.${k}`)) };
+      return {
+        kind: 'record',
+        keys,
+        children: keys.map((k) => walk((node as Record<string, unknown>)[k], `${path}.${k}`)),
+      };
     }
     throw new StructureError(
       `${path}: expected a Tensor, a differentiable value, or an array or record of them, got ${typeof node === 'number' ? 'a number (wrap it with scalar())' : describeValue(node)}`,

@@ -93,7 +93,11 @@ describe('hnnModel', () => {
     const x = randomRows(4, 5, 2);
     const total = primalTensor(both.timeDerivative(p, x)).data;
     const parts = [sol, con].map((m) => primalTensor(m.timeDerivative(p, x)).data);
-    relClose(total, parts[0].map((v, i) => v + parts[1][i]), 1e-14);
+    relClose(
+      total,
+      parts[0].map((v, i) => v + parts[1][i]),
+      1e-14,
+    );
   });
 
   test('rejects inputs of the wrong width with a ShapeError naming both shapes', () => {
@@ -154,14 +158,33 @@ describe('train', () => {
   const data = (() => {
     const x = randomRows(10, 40, 2);
     // targets from the oscillator H = q² + p²: ẋ = (2p, −2q)
-    const dxdt = matmul(x, tensor([[0, -2], [2, 0]]));
-    return { train: { x, dxdt }, test: { x: randomRows(11, 20, 2), dxdt: matmul(randomRows(11, 20, 2), tensor([[0, -2], [2, 0]])) } };
+    const dxdt = matmul(
+      x,
+      tensor([
+        [0, -2],
+        [2, 0],
+      ]),
+    );
+    return {
+      train: { x, dxdt },
+      test: {
+        x: randomRows(11, 20, 2),
+        dxdt: matmul(
+          randomRows(11, 20, 2),
+          tensor([
+            [0, -2],
+            [2, 0],
+          ]),
+        ),
+      },
+    };
   })();
   const tmp = mkdtempSync(join(tmpdir(), 'liouville-train-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   test('is bit-identical for the same seed, with minibatches', () => {
-    const run = () => train({ model: hnnModel({ inputDim: 2, hiddenDim: 8 }), data, steps: 15, batchSize: 10, seed: 3 });
+    const run = () =>
+      train({ model: hnnModel({ inputDim: 2, hiddenDim: 8 }), data, steps: 15, batchSize: 10, seed: 3 });
     const [a, b] = [run(), run()];
     expect(paramsEqual(a.params, b.params)).toBe(true);
     expect(a.history.trainLoss).toEqual(b.history.trainLoss);
@@ -170,7 +193,12 @@ describe('train', () => {
   });
 
   test('lowers the loss of an HNN on oscillator data', () => {
-    const result = train({ model: hnnModel({ inputDim: 2, hiddenDim: 16 }), data, steps: 60, optimiser: adam({ lr: 1e-2 }) });
+    const result = train({
+      model: hnnModel({ inputDim: 2, hiddenDim: 16 }),
+      data,
+      steps: 60,
+      optimiser: adam({ lr: 1e-2 }),
+    });
     expect(result.status).toBe('completed');
     expect(result.history.trainLoss.at(-1)).toBeLessThan(0.2 * result.history.trainLoss[0]);
     expect(result.history.testStep.at(-1)).toBe(60);
@@ -178,7 +206,18 @@ describe('train', () => {
 
   test('stops on a non-finite loss and keeps the last finite parameters', () => {
     // targets near the float64 limit: their squares overflow to Infinity in the first loss
-    const bad = { train: { x: data.train.x, dxdt: matmul(data.train.dxdt, tensor([[1e200, 0], [0, 1e200]])) } };
+    const bad = {
+      train: {
+        x: data.train.x,
+        dxdt: matmul(
+          data.train.dxdt,
+          tensor([
+            [1e200, 0],
+            [0, 1e200],
+          ]),
+        ),
+      },
+    };
     const model = baselineModel({ inputDim: 2, hiddenDim: 4 });
     const result = train({ model, data: bad, steps: 5, seed: 1 });
     expect(result.status).toBe('diverged');
@@ -189,7 +228,12 @@ describe('train', () => {
 
   test('saves loadable checkpoints atomically', () => {
     const path = join(tmp, 'model.json');
-    const result = train({ model: baselineModel({ inputDim: 2, hiddenDim: 4 }), data, steps: 4, checkpoint: { path, every: 2 } });
+    const result = train({
+      model: baselineModel({ inputDim: 2, hiddenDim: 4 }),
+      data,
+      steps: 4,
+      checkpoint: { path, every: 2 },
+    });
     const loaded = loadParams(path);
     expect(paramsEqual(loaded.params, result.params)).toBe(true);
     expect((loaded.meta as { step: number }).step).toBe(4);
@@ -199,4 +243,3 @@ describe('train', () => {
     expect(() => train({ model: baselineModel({ inputDim: 2 }), data, steps: 1.5 })).toThrow(/steps/);
   });
 });
-

@@ -25,7 +25,12 @@ export const binaryRules: RuleTable<BinaryPrimitive> = {
   // ∂(a + b) = ȧ + ḃ; reverse: ȳ summed down to each operand's shape (the adjoint of broadcasting)
   add: {
     evaluate: ([a, b]) => L.add(a, b),
-    jvp: (args) => jvpFrom(args, (t) => t, (t) => t),
+    jvp: (args) =>
+      jvpFrom(
+        args,
+        (t) => t,
+        (t) => t,
+      ),
     vjp: ({ cotangent, primals: [a, b], wanted }) => [
       wanted[0] ? sumToShape(cotangent, a.shape) : null,
       wanted[1] ? sumToShape(cotangent, b.shape) : null,
@@ -34,7 +39,12 @@ export const binaryRules: RuleTable<BinaryPrimitive> = {
   // ∂(a − b) = ȧ − ḃ
   sub: {
     evaluate: ([a, b]) => L.sub(a, b),
-    jvp: (args) => jvpFrom(args, (t) => t, (t) => neg(t)),
+    jvp: (args) =>
+      jvpFrom(
+        args,
+        (t) => t,
+        (t) => neg(t),
+      ),
     vjp: ({ cotangent, primals: [a, b], wanted }) => [
       wanted[0] ? sumToShape(cotangent, a.shape) : null,
       wanted[1] ? sumToShape(neg(cotangent), b.shape) : null,
@@ -43,7 +53,12 @@ export const binaryRules: RuleTable<BinaryPrimitive> = {
   // ∂(a·b) = ȧ·b + a·ḃ
   mul: {
     evaluate: ([a, b]) => L.mul(a, b),
-    jvp: (args) => jvpFrom(args, (t) => mul(t, args.primals[1]), (t) => mul(args.primals[0], t)),
+    jvp: (args) =>
+      jvpFrom(
+        args,
+        (t) => mul(t, args.primals[1]),
+        (t) => mul(args.primals[0], t),
+      ),
     vjp: ({ cotangent, primals: [a, b], wanted }) => [
       wanted[0] ? sumToShape(mul(cotangent, b), a.shape) : null,
       wanted[1] ? sumToShape(mul(cotangent, a), b.shape) : null,
@@ -52,7 +67,12 @@ export const binaryRules: RuleTable<BinaryPrimitive> = {
   // ∂(a/b) = ȧ/b − (a/b)·ḃ/b
   div: {
     evaluate: ([a, b]) => L.div(a, b),
-    jvp: (args) => jvpFrom(args, (t) => div(t, args.primals[1]), (t) => neg(div(mul(args.out, t), args.primals[1]))),
+    jvp: (args) =>
+      jvpFrom(
+        args,
+        (t) => div(t, args.primals[1]),
+        (t) => neg(div(mul(args.out, t), args.primals[1])),
+      ),
     vjp: ({ cotangent, primals: [a, b], out, wanted }) => [
       wanted[0] ? sumToShape(div(cotangent, b), a.shape) : null,
       wanted[1] ? sumToShape(neg(div(mul(cotangent, out), b)), b.shape) : null,

@@ -30,14 +30,26 @@ export const reductionRules: RuleTable<ReductionPrimitive> = {
   sum: {
     evaluate: ([x], { axes, keepDims }) => L.sum(x, axes, { keepDims }),
     jvp: ({ tangents: [t], params: { axes, keepDims }, layout }) =>
-      t === null ? null : sum(t, axes.map((a) => layout.axis(a)), { keepDims }),
+      t === null
+        ? null
+        : sum(
+            t,
+            axes.map((a) => layout.axis(a)),
+            { keepDims },
+          ),
     vjp: ({ cotangent, primals: [x], params: { axes, keepDims } }) => [unreduce(cotangent, x.shape, axes, keepDims)],
   },
   // ∂ max x = Σ w·ẋ with w the tie-shared indicator of the maximisers
   max: {
     evaluate: ([x], { axes, keepDims }) => L.max(x, axes, { keepDims }),
     jvp: ({ primals: [x], tangents: [t], out, params: { axes, keepDims }, layout }) =>
-      t === null ? null : sum(mul(t, maxWeights(x, out, axes)), axes.map((a) => layout.axis(a)), { keepDims }),
+      t === null
+        ? null
+        : sum(
+            mul(t, maxWeights(x, out, axes)),
+            axes.map((a) => layout.axis(a)),
+            { keepDims },
+          ),
     vjp: ({ cotangent, primals: [x], out, params: { axes, keepDims } }) => [
       mul(unreduce(cotangent, x.shape, axes, keepDims), maxWeights(x, out, axes)),
     ],

@@ -39,7 +39,11 @@ export const structuralRules: RuleTable<StructuralPrimitive> = {
   slice: {
     evaluate: ([x], { starts, ends }) => L.slice(x, starts, ends),
     jvp: ({ tangents: [t], params: { starts, ends }, layout }) =>
-      t === null ? null : layout.size === null ? slice(t, starts, ends) : slice(t, [0, ...starts], [layout.size, ...ends]),
+      t === null
+        ? null
+        : layout.size === null
+          ? slice(t, starts, ends)
+          : slice(t, [0, ...starts], [layout.size, ...ends]),
     vjp: ({ cotangent, primals: [x], params: { starts } }) => [pad(cotangent, x.shape, starts)],
   },
   pad: {

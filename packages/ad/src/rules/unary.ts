@@ -15,7 +15,8 @@ type Derivative = ((x: Value, y: Value) => Value) | null;
 function unaryRule<P extends UnaryPrimitive>(evaluate: (x: Tensor) => Tensor, derivative: Derivative): Rule<P> {
   return {
     evaluate: ([x]) => evaluate(x),
-    jvp: ({ primals: [x], tangents: [t], out }) => (derivative === null || t === null ? null : mul(t, derivative(x, out))),
+    jvp: ({ primals: [x], tangents: [t], out }) =>
+      derivative === null || t === null ? null : mul(t, derivative(x, out)),
     vjp: ({ cotangent, primals: [x], out }) => [derivative === null ? null : mul(cotangent, derivative(x, out))],
   };
 }

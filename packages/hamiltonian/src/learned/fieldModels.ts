@@ -1,5 +1,13 @@
 import { type Value, add, matmul, reshape, rowwiseGrad, slice } from '@liouville/ad';
-import { type DType, InvalidArgumentError, type RandomKey, ShapeError, Tensor, formatShape, transpose } from '@liouville/linalg';
+import {
+  type DType,
+  InvalidArgumentError,
+  type RandomKey,
+  ShapeError,
+  Tensor,
+  formatShape,
+  transpose,
+} from '@liouville/linalg';
 import { type ActivationName, type Mlp, type MlpParams, mlp } from '@liouville/nn';
 
 /**
@@ -172,4 +180,3 @@ export function baselineModel(options: FieldModelOptions): BaselineModel {
     },
   };
 }
-

@@ -11,12 +11,23 @@ import type { HnnModel } from './fieldModels.js';
  */
 export function hnn(model: HnnModel, params: Readonly<MlpParams<Value>>, name = 'hnn'): GeneralHamiltonian {
   if (model.fieldType === 'conservative') {
-    throw new InvalidArgumentError('hnn: model.fieldType', "'solenoidal' or 'both' (a Hamiltonian needs F₂)", model.fieldType);
+    throw new InvalidArgumentError(
+      'hnn: model.fieldType',
+      "'solenoidal' or 'both' (a Hamiltonian needs F₂)",
+      model.fieldType,
+    );
   }
   const dim = model.inputDim / 2;
   const H = (q: Value, p: Value): Value => {
-    if (q.shape.length !== p.shape.length || q.shape[q.shape.length - 1] !== dim || p.shape[p.shape.length - 1] !== dim) {
-      throw new ShapeError(`${name}: H`, `q and p must end in an axis of length ${dim}, got ${formatShape(q.shape)} and ${formatShape(p.shape)}`);
+    if (
+      q.shape.length !== p.shape.length ||
+      q.shape[q.shape.length - 1] !== dim ||
+      p.shape[p.shape.length - 1] !== dim
+    ) {
+      throw new ShapeError(
+        `${name}: H`,
+        `q and p must end in an axis of length ${dim}, got ${formatShape(q.shape)} and ${formatShape(p.shape)}`,
+      );
     }
     if (q.shape.length === 1) {
       const x = reshape(concat([q, p], 0), [1, 2 * dim]);

@@ -10,8 +10,16 @@ import type { FieldModel } from './fieldModels.js';
  */
 export function fieldLoss(model: FieldModel): (params: Readonly<MlpParams<Value>>, x: Value, dxdt: Value) => Value {
   return (params, x, dxdt) => {
-    if (x.shape.length !== 2 || dxdt.shape.length !== 2 || x.shape[0] !== dxdt.shape[0] || x.shape[1] !== dxdt.shape[1]) {
-      throw new ShapeError('fieldLoss', `x and dxdt must both be [N, ${model.inputDim}], got ${formatShape(x.shape)} and ${formatShape(dxdt.shape)}`);
+    if (
+      x.shape.length !== 2 ||
+      dxdt.shape.length !== 2 ||
+      x.shape[0] !== dxdt.shape[0] ||
+      x.shape[1] !== dxdt.shape[1]
+    ) {
+      throw new ShapeError(
+        'fieldLoss',
+        `x and dxdt must both be [N, ${model.inputDim}], got ${formatShape(x.shape)} and ${formatShape(dxdt.shape)}`,
+      );
     }
     return mean(square(sub(model.timeDerivative(params, x), dxdt)));
   };

@@ -102,7 +102,8 @@ export interface EnergyMseResult extends Estimate {
  */
 export function energyMse(options: EnergyMseOptions): EnergyMseResult {
   const { initialStates, points } = options;
-  if (!Number.isInteger(points) || points < 2) throw new InvalidArgumentError('energyMse: points', 'an integer >= 2', points);
+  if (!Number.isInteger(points) || points < 2)
+    throw new InvalidArgumentError('energyMse: points', 'an integer >= 2', points);
   const perTrajectory = initialStates.map((x0, i) => {
     const tEnd = typeof options.tEnd === 'number' ? options.tEnd : options.tEnd[i];
     const tEval = Array.from(linspace(0, tEnd, points).data);

@@ -1,5 +1,5 @@
 import { type Value, primalTensor, valueAndGrad } from '@liouville/ad';
-import { InvalidArgumentError, type RandomKey, Tensor, allFinite, randomKey, splitKey } from '@liouville/linalg';
+import { InvalidArgumentError, type RandomKey, type Tensor, allFinite, randomKey, splitKey } from '@liouville/linalg';
 import { type MlpParams, type Optimizer, adam, sampleBatch, saveParams, takeRows, treeLeaves } from '@liouville/nn';
 import type { FieldModel } from './fieldModels.js';
 import { fieldLoss } from './loss.js';
@@ -108,7 +108,14 @@ export function train(options: TrainOptions): TrainResult {
     const trainLoss = primalTensor(value).item();
     if (!Number.isFinite(trainLoss) || !gradientsFinite(grads)) {
       const what = Number.isFinite(trainLoss) ? 'a gradient' : `the loss (${trainLoss})`;
-      return finish(options, params, history, 'diverged', `${what} became non-finite at step ${step}; kept the parameters of step ${step - 1}`, step - 1);
+      return finish(
+        options,
+        params,
+        history,
+        'diverged',
+        `${what} became non-finite at step ${step}; kept the parameters of step ${step - 1}`,
+        step - 1,
+      );
     }
     const updated = optimiser.update(grads, state, params);
     params = updated.params;
@@ -136,6 +143,7 @@ function finish(
   message: string,
   stepsDone: number,
 ): TrainResult {
-  if (options.checkpoint) saveParams(options.checkpoint.path, params, { step: stepsDone, model: options.model.kind, status });
+  if (options.checkpoint)
+    saveParams(options.checkpoint.path, params, { step: stepsDone, model: options.model.kind, status });
   return { params, history, status, message, stepsDone };
 }
