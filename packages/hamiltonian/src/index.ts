@@ -60,12 +60,12 @@ export {
 
 // Datasets: the HNN paper's tasks, generated as the reference code does, and loaders of the
 // reference's exact data files.
-export { type Split, type Dataset, type DatasetOptions } from './data/Dataset.js';
+export type { Split, Dataset, DatasetOptions } from './data/Dataset.js';
 export { DataFileError } from './data/DataFileError.js';
-export { type OscillatorDatasetOptions } from './data/oscillator.js';
+export type { OscillatorDatasetOptions } from './data/oscillator.js';
 export { springDataset } from './data/springDataset.js';
 export { pendulumDataset } from './data/pendulumDataset.js';
-export { type OrbitDatasetOptions } from './data/orbits.js';
+export type { OrbitDatasetOptions } from './data/orbits.js';
 export { twoBodyDataset, type TwoBodyDatasetOptions } from './data/twoBodyDataset.js';
 export { threeBodyDataset, type ThreeBodyDatasetOptions } from './data/threeBodyDataset.js';
 export { referenceDataDir, REFERENCE_DATA_ENV } from './data/referenceDataDir.js';
