@@ -136,7 +136,10 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
 }
 
 /** Copies any `ndarray` view (strided, sliced, transposed) into a new contiguous tensor. */
-export function fromNdarray(view: NdArray, dtype: DType = view.data instanceof Float32Array ? 'float32' : 'float64'): Tensor {
+export function fromNdarray(
+  view: NdArray,
+  dtype: DType = view.data instanceof Float32Array ? 'float32' : 'float64',
+): Tensor {
   const shape = [...view.shape];
   const out = allocate(checkDType(dtype), sizeOf(shape));
   ops.assign(ndarray(out, shape), view);

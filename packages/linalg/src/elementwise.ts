@@ -40,7 +40,12 @@ function compileBinary(expression: string): BinaryKernel {
 }
 
 function compileUnary(expression: string): UnaryKernel {
-  return new Function('a', 'out', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; out[i] = ${expression}; }`) as UnaryKernel;
+  return new Function(
+    'a',
+    'out',
+    'n',
+    `for (let i = 0; i < n; i++) { const x = a[i]; out[i] = ${expression}; }`,
+  ) as UnaryKernel;
 }
 
 /**

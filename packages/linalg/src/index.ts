@@ -1,5 +1,12 @@
 // @liouville/linalg: tensors and numeric kernels. No derivatives here (see @liouville/ad).
-export { LiouvilleError, ShapeError, InvalidArgumentError, NonFiniteError, formatShape, describeValue } from './errors.js';
+export {
+  LiouvilleError,
+  ShapeError,
+  InvalidArgumentError,
+  NonFiniteError,
+  formatShape,
+  describeValue,
+} from './errors.js';
 export {
   type Shape,
   sizeOf,
@@ -51,7 +58,16 @@ export {
 } from './elementwise.js';
 export { sum, mean, max, min, reducedShape, type ReduceOptions } from './reduce.js';
 export { reshape, transpose, slice, pad, concat, stack, broadcastTo } from './manipulate.js';
-export { matmul, matmulKernelNT, dot, outer } from './matmul.js';
+export { matmul, dot, outer } from './matmul.js';
+export { matmulKernelNT } from './jsMatmulKernel.js';
+export {
+  type MatmulKernel,
+  type MatmulBackend,
+  getMatmulKernel,
+  getMatmulBackend,
+  setMatmulBackend,
+  availableMatmulBackends,
+} from './kernels.js';
 export { SingularMatrixError } from './errors.js';
 export { randomKey, splitKey, randomNormal, randomUniform, type RandomKey, type UniformOptions } from './random.js';
 export { lu, solve, det, inv, type LUFactorization } from './lu.js';

@@ -86,7 +86,10 @@ export function lu(a: Tensor): LUFactorization {
 function assertNonsingular(operation: string, f: Factors): void {
   for (let k = 0; k < f.n; k++) {
     if (f.lu[k * f.n + k] === 0) {
-      throw new SingularMatrixError(operation, `matrix a is singular (zero pivot in column ${k} of its LU factorisation)`);
+      throw new SingularMatrixError(
+        operation,
+        `matrix a is singular (zero pivot in column ${k} of its LU factorisation)`,
+      );
     }
   }
 }

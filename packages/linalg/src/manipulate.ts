@@ -23,7 +23,10 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   }
   validateShape(resolved, 'reshape: shape');
   if (sizeOf(resolved) !== x.size) {
-    throw new ShapeError('reshape', `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
+    throw new ShapeError(
+      'reshape',
+      `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`,
+    );
   }
   return shapesEqual(resolved, x.shape) ? x : new Tensor(x.data, resolved);
 }
@@ -64,7 +67,10 @@ function checkBounds(operation: string, x: Tensor, starts: readonly number[], en
     const s = starts[i] < 0 ? starts[i] + n : starts[i];
     const e = ends[i] < 0 ? ends[i] + n : ends[i];
     if (!Number.isInteger(s) || !Number.isInteger(e) || s < 0 || e > n || s > e) {
-      throw new InvalidArgumentError(`${operation}: range on axis ${i}`, `0 <= start <= end <= ${n}`, [starts[i], ends[i]]);
+      throw new InvalidArgumentError(`${operation}: range on axis ${i}`, `0 <= start <= end <= ${n}`, [
+        starts[i],
+        ends[i],
+      ]);
     }
     return [s, e];
   });
@@ -75,7 +81,10 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
   const bounds = checkBounds('slice', x, starts, ends);
   const shape = bounds.map(([s, e]) => e - s);
   const out = allocate(x.dtype, sizeOf(shape));
-  const view = x.toNdarray().hi(...bounds.map(([, e]) => e)).lo(...bounds.map(([s]) => s));
+  const view = x
+    .toNdarray()
+    .hi(...bounds.map(([, e]) => e))
+    .lo(...bounds.map(([s]) => s));
   ops.assign(ndarray(out, shape), view);
   return new Tensor(out, shape);
 }
@@ -85,7 +94,10 @@ export function pad(x: Tensor, shape: Shape, starts: readonly number[]): Tensor 
   validateShape(shape, 'pad: shape');
   const fits = starts.every((s, i) => Number.isInteger(s) && s >= 0 && s + x.shape[i] <= shape[i]);
   if (shape.length !== x.rank || starts.length !== x.rank || !fits) {
-    throw new ShapeError('pad', `cannot place ${formatShape(x.shape)} at [${starts.join(', ')}] inside ${formatShape(shape)}`);
+    throw new ShapeError(
+      'pad',
+      `cannot place ${formatShape(x.shape)} at [${starts.join(', ')}] inside ${formatShape(shape)}`,
+    );
   }
   const out = allocate(x.dtype, sizeOf(shape));
   const target = ndarray(out, [...shape])

@@ -98,7 +98,10 @@ export function norm(x: Tensor, ord?: NormOrder, options: NormOptions = {}): Ten
   else if (x.rank === 2) value = matrixNorm(ord ?? 'fro', x);
   else if (ord === undefined) value = euclidean(x.data, 0, 1, x.size);
   else {
-    throw new ShapeError('norm', `ord ${String(ord)} needs a vector, a matrix or an axis, got shape ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      'norm',
+      `ord ${String(ord)} needs a vector, a matrix or an axis, got shape ${formatShape(x.shape)}`,
+    );
   }
   const out = allocate(x.dtype, 1);
   out[0] = value;

@@ -116,7 +116,9 @@ export function randomKey(seed: number): RandomKey {
 export function splitKey(key: RandomKey, n = 2): RandomKey[] {
   checkKey('splitKey', key);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('splitKey: n', 'a positive integer', n);
-  return Array.from({ length: n }, (_, i) => keyFromInput(SPLIT_TAG, [...key.words, i | 0, Math.floor(i / TWO_POW_32)]));
+  return Array.from({ length: n }, (_, i) =>
+    keyFromInput(SPLIT_TAG, [...key.words, i | 0, Math.floor(i / TWO_POW_32)]),
+  );
 }
 
 /**
@@ -169,11 +171,10 @@ export function randomUniform(key: RandomKey, shape: Shape, options: UniformOpti
   const low = round(options.low ?? 0);
   const high = round(options.high ?? 1);
   if (!Number.isFinite(low) || !Number.isFinite(high) || !(low < high) || !Number.isFinite(high - low)) {
-    throw new InvalidArgumentError(
-      'randomUniform: low, high',
-      `finite numbers with low < high (in ${dtype})`,
-      [options.low ?? 0, options.high ?? 1],
-    );
+    throw new InvalidArgumentError('randomUniform: low, high', `finite numbers with low < high (in ${dtype})`, [
+      options.low ?? 0,
+      options.high ?? 1,
+    ]);
   }
   const size = sizeOf(shape);
   const out = allocate(dtype, size);

@@ -19,14 +19,16 @@ import { count, expectAllClose, expectSameValues, shapeArb, tensorArb, unravel }
 
 /** A nested array of random shape (all axes ≥ 1 long), built from its shape and flat values. */
 const nestedArb = shapeArb({ minRank: 1, maxRank: 4 }).chain((shape) =>
-  fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: count(shape), maxLength: count(shape) }).map((flat) => {
-    const build = (axis: number, offset: number): unknown[] =>
-      Array.from({ length: shape[axis] }, (_, i) => {
-        const stride = count(shape.slice(axis + 1));
-        return axis === shape.length - 1 ? flat[offset + i] : build(axis + 1, offset + i * stride);
-      });
-    return { shape, flat, nested: build(0, 0) as number[] };
-  }),
+  fc
+    .array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: count(shape), maxLength: count(shape) })
+    .map((flat) => {
+      const build = (axis: number, offset: number): unknown[] =>
+        Array.from({ length: shape[axis] }, (_, i) => {
+          const stride = count(shape.slice(axis + 1));
+          return axis === shape.length - 1 ? flat[offset + i] : build(axis + 1, offset + i * stride);
+        });
+      return { shape, flat, nested: build(0, 0) as number[] };
+    }),
 );
 
 describe('tensor', () => {
@@ -102,7 +104,10 @@ describe('tensor', () => {
       fc.property(
         shapeArb({ minRank: 1, maxRank: 3 }),
         fc.nat(),
-        fc.oneof(fc.integer({ min: -5, max: -1 }), fc.double({ min: 0.1, max: 4.9 }).filter((v) => !Number.isInteger(v))),
+        fc.oneof(
+          fc.integer({ min: -5, max: -1 }),
+          fc.double({ min: 0.1, max: 4.9 }).filter((v) => !Number.isInteger(v)),
+        ),
         (shape, pick, bad) => {
           const s = [...shape];
           s[pick % s.length] = bad;
@@ -115,7 +120,9 @@ describe('tensor', () => {
 
   test('rejects an unknown dtype naming the argument', () => {
     expect(() => tensor([1], undefined, 'int32' as never)).toThrow(InvalidArgumentError);
-    expect(() => tensor([1], undefined, 'int32' as never)).toThrow(/^dtype: expected 'float64' or 'float32', got "int32"/);
+    expect(() => tensor([1], undefined, 'int32' as never)).toThrow(
+      /^dtype: expected 'float64' or 'float32', got "int32"/,
+    );
   });
 
   test('rejects nested arrays together with an explicit shape', () => {

@@ -75,7 +75,9 @@ const binaryOps: Array<[string, Binary, (x: number, y: number) => number]> = [
 /** Two broadcast-compatible tensors; small integers make equal/greater ties common. */
 const broadcastPairArb = fc
   .tuple(broadcastShapesArb(2, { maxRank: 4, minDim: 0, maxDim: 3 }), fc.boolean())
-  .chain(([[sa, sb], integer]) => fc.tuple(tensorOfShape(sa, { integer, bound: 3 }), tensorOfShape(sb, { integer, bound: 3 })));
+  .chain(([[sa, sb], integer]) =>
+    fc.tuple(tensorOfShape(sa, { integer, bound: 3 }), tensorOfShape(sb, { integer, bound: 3 })),
+  );
 
 describe.each(binaryOps)('%s', (name, op, reference) => {
   test('matches an index-by-index reference under broadcasting', () => {
@@ -103,8 +105,16 @@ describe.each(binaryOps)('%s', (name, op, reference) => {
   test('keeps float32 and rounds each result once', () => {
     fc.assert(
       fc.property(broadcastShapesArb(2, { maxRank: 3 }), ([sa, sb]) => {
-        const a = tensor(Array.from({ length: sa.reduce((p, d) => p * d, 1) }, (_, i) => Math.fround(0.1 * (i + 1))), sa, 'float32');
-        const b = tensor(Array.from({ length: sb.reduce((p, d) => p * d, 1) }, (_, i) => Math.fround(1.7 - 0.3 * i)), sb, 'float32');
+        const a = tensor(
+          Array.from({ length: sa.reduce((p, d) => p * d, 1) }, (_, i) => Math.fround(0.1 * (i + 1))),
+          sa,
+          'float32',
+        );
+        const b = tensor(
+          Array.from({ length: sb.reduce((p, d) => p * d, 1) }, (_, i) => Math.fround(1.7 - 0.3 * i)),
+          sb,
+          'float32',
+        );
         const out = op(a, b);
         expect(out.dtype).toBe('float32');
         expectSameValues(out.data, naiveElementwise([a, b], (x, y) => Math.fround(reference(x, y))).values);
@@ -171,7 +181,10 @@ describe.each(unaryOps)('%s', (_name, op, reference) => {
     const x = tensor([0.25, 0.5, 2], undefined, 'float32');
     const out = op(x);
     expect(out.dtype).toBe('float32');
-    expectSameValues(out.data, Array.from(x.data, (v) => Math.fround(reference(v))));
+    expectSameValues(
+      out.data,
+      Array.from(x.data, (v) => Math.fround(reference(v))),
+    );
   });
 });
 

@@ -2,7 +2,15 @@
 // reference implementations, and comparison helpers.
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { type DType, type Shape, type Tensor, tensor } from '../src/index.js';
+import {
+  type DType,
+  type MatmulBackend,
+  type Shape,
+  type Tensor,
+  getMatmulBackend,
+  setMatmulBackend,
+  tensor,
+} from '../src/index.js';
 
 /** Machine epsilon 2⁻⁵², twice the unit roundoff u of float64. */
 export const EPS = Number.EPSILON;
@@ -60,7 +68,10 @@ export function broadcastRead(x: Tensor, outIndex: readonly number[]): number {
 }
 
 /** Elementwise f over the broadcast of the operands, one output element at a time. */
-export function naiveElementwise(operands: Tensor[], f: (...v: number[]) => number): { shape: number[]; values: number[] } {
+export function naiveElementwise(
+  operands: Tensor[],
+  f: (...v: number[]) => number,
+): { shape: number[]; values: number[] } {
   const shape = naiveBroadcastShape(...operands.map((t) => t.shape));
   if (shape === null) throw new Error('naiveElementwise: incompatible shapes');
   const values: number[] = [];
@@ -84,6 +95,40 @@ export function naiveMatmul(a: ArrayLike<number>, b: ArrayLike<number>, m: numbe
   return c;
 }
 
+/** Reference batched matmul: for each broadcast batch index, a naive product of the matching matrices. */
+export function naiveBatched(a: Tensor, b: Tensor): { shape: number[]; values: number[] } {
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.rank - 1];
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  const batch = naiveBroadcastShape(aBatch, bBatch);
+  if (batch === null) throw new Error('naiveBatched: incompatible batch shapes');
+  const values: number[] = [];
+  for (let flat = 0; flat < count(batch); flat++) {
+    const index = unravel(flat, batch);
+    const pick = (shape: number[]) =>
+      ravel(
+        shape.map((d, i) => (d === 1 ? 0 : index[batch.length - shape.length + i])),
+        shape,
+      );
+    const aMatrix = a.data.subarray(pick(aBatch) * m * k, (pick(aBatch) + 1) * m * k);
+    const bMatrix = b.data.subarray(pick(bBatch) * k * n, (pick(bBatch) + 1) * k * n);
+    values.push(...naiveMatmul(aMatrix, bMatrix, m, k, n));
+  }
+  return { shape: [...batch, m, n], values };
+}
+
+/** Runs `body` with the given matmul backend selected, restoring the previous one afterwards. */
+export function withMatmulBackend<T>(backend: MatmulBackend, body: () => T): T {
+  const previous = getMatmulBackend();
+  setMatmulBackend(backend);
+  try {
+    return body();
+  } finally {
+    setMatmulBackend(previous);
+  }
+}
+
 /** ‖A‖∞ (largest row abs-sum) of a row-major n×m array. */
 export function infNorm(a: ArrayLike<number>, rows: number, cols: number): number {
   let best = 0;
@@ -105,7 +150,12 @@ export interface ShapeConstraints {
   maxDim?: number;
 }
 
-export function shapeArb({ minRank = 0, maxRank = 4, minDim = 1, maxDim = 4 }: ShapeConstraints = {}): fc.Arbitrary<number[]> {
+export function shapeArb({
+  minRank = 0,
+  maxRank = 4,
+  minDim = 1,
+  maxDim = 4,
+}: ShapeConstraints = {}): fc.Arbitrary<number[]> {
   return fc.array(fc.integer({ min: minDim, max: maxDim }), { minLength: minRank, maxLength: maxRank });
 }
 
@@ -150,7 +200,9 @@ export function broadcastableTo(out: readonly number[]): fc.Arbitrary<number[]> 
 
 /** Two or more shapes that broadcast together (rank differences, size-1 axes, scalars, empty axes). */
 export function broadcastShapesArb(operands = 2, constraints: ShapeConstraints = {}): fc.Arbitrary<number[][]> {
-  return shapeArb(constraints).chain((out) => fc.tuple(...Array.from({ length: operands }, () => broadcastableTo(out))));
+  return shapeArb(constraints).chain((out) =>
+    fc.tuple(...Array.from({ length: operands }, () => broadcastableTo(out))),
+  );
 }
 
 /** Two shapes that do not broadcast: on one aligned axis both lengths differ and neither is 1. */

@@ -61,7 +61,10 @@ function systemArb(matrices: fc.Arbitrary<Tensor>): fc.Arbitrary<[Tensor, Tensor
   return matrices.chain((a) => {
     const n = a.shape[0];
     const values = { noTiny: true };
-    const rhs = fc.oneof(tensorOfShape([n], values), fc.integer({ min: 1, max: 4 }).chain((m) => tensorOfShape([n, m], values)));
+    const rhs = fc.oneof(
+      tensorOfShape([n], values),
+      fc.integer({ min: 1, max: 4 }).chain((m) => tensorOfShape([n, m], values)),
+    );
     return fc.tuple(fc.constant(a), rhs);
   });
 }
@@ -208,7 +211,9 @@ describe('solve', () => {
 
   test('throws a ShapeError naming both shapes when a is not square or b does not match', () => {
     expect(() => solve(zeros([2, 3]), zeros([2]))).toThrow(ShapeError);
-    expect(() => solve(zeros([2, 3]), zeros([2]))).toThrow('solve: expected a square matrix a, got shapes [2, 3] and [2]');
+    expect(() => solve(zeros([2, 3]), zeros([2]))).toThrow(
+      'solve: expected a square matrix a, got shapes [2, 3] and [2]',
+    );
     expect(() => solve(eye(3), zeros([2]))).toThrow('got a [3, 3] and b [2]');
     expect(() => solve(eye(2), zeros([2, 2, 2]))).toThrow(ShapeError);
   });

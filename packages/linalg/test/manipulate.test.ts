@@ -147,7 +147,13 @@ describe('slice', () => {
 describe('pad', () => {
   test('is the adjoint of slice: ⟨slice(x), y⟩ = ⟨x, pad(y)⟩', () => {
     const arb = blockArb.chain((c) =>
-      fc.tuple(fc.constant(c), tensorOfShape(c.starts.map((s, i) => c.ends[i] - s), { integer: true, bound: 9 })),
+      fc.tuple(
+        fc.constant(c),
+        tensorOfShape(
+          c.starts.map((s, i) => c.ends[i] - s),
+          { integer: true, bound: 9 },
+        ),
+      ),
     );
     fc.assert(
       fc.property(arb, ([{ x, starts, ends }, y]) => {
@@ -179,7 +185,11 @@ describe('pad', () => {
 
 describe('concat', () => {
   const partsArb = fc
-    .tuple(shapeArb({ minRank: 1, maxRank: 3 }), fc.nat(), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }))
+    .tuple(
+      shapeArb({ minRank: 1, maxRank: 3 }),
+      fc.nat(),
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+    )
     .chain(([shape, pick, lengths]) => {
       const axis = pick % shape.length;
       const shapes = lengths.map((n) => shape.map((d, i) => (i === axis ? n : d)));
@@ -223,7 +233,10 @@ describe('stack', () => {
     const arb = fc
       .tuple(shapeArb({ maxRank: 3 }), fc.integer({ min: 1, max: 4 }), fc.nat())
       .chain(([shape, n, pick]) =>
-        fc.tuple(fc.constant(pick % (shape.length + 1)), fc.array(tensorOfShape(shape), { minLength: n, maxLength: n })),
+        fc.tuple(
+          fc.constant(pick % (shape.length + 1)),
+          fc.array(tensorOfShape(shape), { minLength: n, maxLength: n }),
+        ),
       );
     fc.assert(
       fc.property(arb, ([axis, parts]) => {
@@ -247,13 +260,19 @@ describe('stack', () => {
 describe('broadcastTo', () => {
   test('matches the broadcasting reference', () => {
     const arb = shapeArb({ maxRank: 4, minDim: 0, maxDim: 3 }).chain((target) =>
-      fc.tuple(fc.constant(target), broadcastableTo(target).chain((s) => tensorOfShape(s))),
+      fc.tuple(
+        fc.constant(target),
+        broadcastableTo(target).chain((s) => tensorOfShape(s)),
+      ),
     );
     fc.assert(
       fc.property(arb, ([target, x]) => {
         const out = broadcastTo(x, target);
         expect(out.shape).toEqual(target);
-        expectSameValues(out.data, Array.from({ length: count(target) }, (_, flat) => broadcastRead(x, unravel(flat, target))));
+        expectSameValues(
+          out.data,
+          Array.from({ length: count(target) }, (_, flat) => broadcastRead(x, unravel(flat, target))),
+        );
       }),
     );
   });

@@ -1,32 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ShapeError, type Tensor, dot, matmul, matmulKernelNT, outer, scalar, tensor, zeros } from '../src/index.js';
-import { broadcastShapesArb, count, expectSameValues, naiveBroadcastShape, naiveMatmul, ravel, tensorOfShape, unravel } from './helpers.js';
+import { ShapeError, dot, matmul, matmulKernelNT, outer, scalar, tensor, zeros } from '../src/index.js';
+import {
+  broadcastShapesArb,
+  expectSameValues,
+  naiveBatched,
+  naiveMatmul,
+  tensorOfShape,
+  withMatmulBackend,
+} from './helpers.js';
 
-// The kernel accumulates each entry of C as Σₚ a_ip·b_pj in the order p = 0, 1, ..., k−1 starting
-// from 0, exactly as the naive triple loop does, and JavaScript never fuses multiply-adds, so the
-// results must be bit-identical for arbitrary doubles: any difference is a tiling or indexing error.
+// Both kernels (wasm and js) accumulate each float64 entry of C as Σₚ a_ip·b_pj in the order
+// p = 0, 1, ..., k−1 starting from 0, exactly as the naive triple loop does, and neither JavaScript
+// nor WebAssembly fuses multiply-adds, so the results must be bit-identical for arbitrary doubles:
+// any difference is a tiling or indexing error. (Kernel-level properties: matmul-kernels.test.ts.)
 
 const dim = fc.integer({ min: 1, max: 9 }); // 1..9 crosses the 4×4 tile edges at 4 and 8
-
-/** Reference batched matmul: for each broadcast batch index, a naive product of the matching matrices. */
-function naiveBatched(a: Tensor, b: Tensor): { shape: number[]; values: number[] } {
-  const [m, k] = a.shape.slice(-2);
-  const n = b.shape[b.rank - 1];
-  const aBatch = a.shape.slice(0, -2);
-  const bBatch = b.shape.slice(0, -2);
-  const batch = naiveBroadcastShape(aBatch, bBatch);
-  if (batch === null) throw new Error('naiveBatched: incompatible batch shapes');
-  const values: number[] = [];
-  for (let flat = 0; flat < count(batch); flat++) {
-    const index = unravel(flat, batch);
-    const pick = (shape: number[]) => ravel(shape.map((d, i) => (d === 1 ? 0 : index[batch.length - shape.length + i])), shape);
-    const aMatrix = a.data.subarray(pick(aBatch) * m * k, (pick(aBatch) + 1) * m * k);
-    const bMatrix = b.data.subarray(pick(bBatch) * k * n, (pick(bBatch) + 1) * k * n);
-    values.push(...naiveMatmul(aMatrix, bMatrix, m, k, n));
-  }
-  return { shape: [...batch, m, n], values };
-}
 
 describe('matmul', () => {
   test('matches the naive triple loop for m, k, n in 1..9', () => {
@@ -46,7 +35,9 @@ describe('matmul', () => {
   test('broadcasts batch axes like NumPy', () => {
     const arb = fc
       .tuple(broadcastShapesArb(2, { maxRank: 3, maxDim: 3 }), dim, dim, dim)
-      .chain(([[aBatch, bBatch], m, k, n]) => fc.tuple(tensorOfShape([...aBatch, m, k]), tensorOfShape([...bBatch, k, n])));
+      .chain(([[aBatch, bBatch], m, k, n]) =>
+        fc.tuple(tensorOfShape([...aBatch, m, k]), tensorOfShape([...bBatch, k, n])),
+      );
     fc.assert(
       fc.property(arb, ([a, b]) => {
         const expected = naiveBatched(a, b);
@@ -58,9 +49,11 @@ describe('matmul', () => {
   });
 
   test('treats a 1-D left operand as a row and a 1-D right operand as a column, dropping their axes', () => {
-    const arb = fc.tuple(dim, dim, dim).chain(([m, k, n]) =>
-      fc.tuple(tensorOfShape([k]), tensorOfShape([m, k]), tensorOfShape([k, n]), tensorOfShape([k])),
-    );
+    const arb = fc
+      .tuple(dim, dim, dim)
+      .chain(([m, k, n]) =>
+        fc.tuple(tensorOfShape([k]), tensorOfShape([m, k]), tensorOfShape([k, n]), tensorOfShape([k])),
+      );
     fc.assert(
       fc.property(arb, ([u, a, b, v]) => {
         const [m, k] = a.shape;
@@ -97,17 +90,35 @@ describe('matmul', () => {
     expect(() => matmul(scalar(1), zeros([2, 2]))).toThrow(ShapeError);
   });
 
-  test('keeps float32 and rounds each entry once', () => {
-    const arb = fc.tuple(dim, dim, dim).chain(([m, k, n]) =>
-      fc.tuple(tensorOfShape([m, k], { dtype: 'float32' }), tensorOfShape([k, n], { dtype: 'float32' })),
-    );
+  test('keeps float32', () => {
+    const arb = fc
+      .tuple(dim, dim, dim)
+      .chain(([m, k, n]) =>
+        fc.tuple(tensorOfShape([m, k], { dtype: 'float32' }), tensorOfShape([k, n], { dtype: 'float32' })),
+      );
     fc.assert(
       fc.property(arb, ([a, b]) => {
-        const c = matmul(a, b);
-        expect(c.dtype).toBe('float32');
-        const [m, k] = a.shape;
-        expectSameValues(c.data, naiveMatmul(a.data, b.data, m, k, b.shape[1]).map(Math.fround));
+        expect(matmul(a, b).dtype).toBe('float32');
       }),
+    );
+  });
+
+  test('with the js backend, rounds each float32 entry once', () => {
+    // The wasm backend accumulates float32 in float32 instead; see matmul-kernels.test.ts.
+    const arb = fc
+      .tuple(dim, dim, dim)
+      .chain(([m, k, n]) =>
+        fc.tuple(tensorOfShape([m, k], { dtype: 'float32' }), tensorOfShape([k, n], { dtype: 'float32' })),
+      );
+    withMatmulBackend('js', () =>
+      fc.assert(
+        fc.property(arb, ([a, b]) => {
+          const c = matmul(a, b);
+          expect(c.dtype).toBe('float32');
+          const [m, k] = a.shape;
+          expectSameValues(c.data, naiveMatmul(a.data, b.data, m, k, b.shape[1]).map(Math.fround));
+        }),
+      ),
     );
   });
 
@@ -150,9 +161,9 @@ describe('dot', () => {
 
 describe('outer', () => {
   test('has entries aᵢ·bⱼ', () => {
-    const arb = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })).chain(([m, n]) =>
-      fc.tuple(tensorOfShape([m]), tensorOfShape([n])),
-    );
+    const arb = fc
+      .tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }))
+      .chain(([m, n]) => fc.tuple(tensorOfShape([m]), tensorOfShape([n])));
     fc.assert(
       fc.property(arb, ([a, b]) => {
         const o = outer(a, b);

@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { InvalidArgumentError, ShapeError, type Tensor, norm, tensor, zeros } from '../src/index.js';
-import { count, expectRelClose, expectSameValues, ravel, shapeArb, tensorArb, tensorOfShape, unravel, valueArb } from './helpers.js';
+import {
+  count,
+  expectRelClose,
+  expectSameValues,
+  ravel,
+  shapeArb,
+  tensorArb,
+  tensorOfShape,
+  unravel,
+  valueArb,
+} from './helpers.js';
 
 /** Textbook norms, for inputs where the naive sum of squares neither overflows nor underflows. */
 function naiveVectorNorm(values: number[], ord: number): number {
@@ -24,9 +34,9 @@ function row(a: Tensor, i: number): number[] {
 const relTol = (n: number) => (n + 4) * Number.EPSILON;
 
 /** Entries in [−10, 10] that are 0 or ≥ 10⁻¹⁰ in magnitude, so naive squares stay normal numbers. */
-const vectorArb = fc.integer({ min: 0, max: 30 }).chain((n) =>
-  tensorOfShape([n]).map((x) => tensor(Array.from(x.data, (v) => (Math.abs(v) < 1e-10 ? 0 : v)))),
-);
+const vectorArb = fc
+  .integer({ min: 0, max: 30 })
+  .chain((n) => tensorOfShape([n]).map((x) => tensor(Array.from(x.data, (v) => (Math.abs(v) < 1e-10 ? 0 : v)))));
 
 describe('norm', () => {
   test.each([2, 1, Number.POSITIVE_INFINITY])('matches the textbook vector %s-norm', (ord) => {
@@ -81,12 +91,16 @@ describe('norm', () => {
       fc.tuple(fc.double({ min: 2 ** -10, max: 2 ** 10, noNaN: true }), fc.boolean()).map(([v, s]) => (s ? v : -v)),
     );
     fc.assert(
-      fc.property(fc.array(entry, { minLength: 1, maxLength: 20 }), fc.integer({ min: -1000, max: 1000 }), (values, k) => {
-        const scale = 2 ** k;
-        const scaled = norm(tensor(values.map((v) => v * scale))).item();
-        expect(Number.isFinite(scaled)).toBe(true);
-        expect(scaled).toBe(norm(tensor(values)).item() * scale);
-      }),
+      fc.property(
+        fc.array(entry, { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: -1000, max: 1000 }),
+        (values, k) => {
+          const scale = 2 ** k;
+          const scaled = norm(tensor(values.map((v) => v * scale))).item();
+          expect(Number.isFinite(scaled)).toBe(true);
+          expect(scaled).toBe(norm(tensor(values)).item() * scale);
+        },
+      ),
     );
   });
 
@@ -115,7 +129,12 @@ describe('norm', () => {
 
   test('takes vector norms along an axis, with and without keepDims', () => {
     const arb = tensorArb({ minRank: 1, maxRank: 4, maxDim: 4 }, { noTiny: true }).chain((x) =>
-      fc.tuple(fc.constant(x), fc.integer({ min: -x.rank, max: x.rank - 1 }), fc.constantFrom(1, 2, Number.POSITIVE_INFINITY), fc.boolean()),
+      fc.tuple(
+        fc.constant(x),
+        fc.integer({ min: -x.rank, max: x.rank - 1 }),
+        fc.constantFrom(1, 2, Number.POSITIVE_INFINITY),
+        fc.boolean(),
+      ),
     );
     fc.assert(
       fc.property(arb, ([x, axis, ord, keepDims]) => {
@@ -126,7 +145,16 @@ describe('norm', () => {
         for (let flat = 0; flat < count(shape); flat++) {
           const index = unravel(flat, shape);
           const base = keepDims ? index : [...index.slice(0, a), 0, ...index.slice(a)];
-          const line = Array.from({ length: x.shape[a] }, (_, i) => x.data[ravel(base.map((v, d) => (d === a ? i : v)), x.shape)]);
+          const line = Array.from(
+            { length: x.shape[a] },
+            (_, i) =>
+              x.data[
+                ravel(
+                  base.map((v, d) => (d === a ? i : v)),
+                  x.shape,
+                )
+              ],
+          );
           const expected = naiveVectorNorm(line, ord);
           if (expected === 0) expect(out.data[flat]).toBe(0);
           else expectRelClose(out.data[flat], expected, relTol(line.length));
@@ -158,7 +186,9 @@ describe('norm', () => {
     const values = { noTiny: true };
     const pair = fc
       .integer({ min: 1, max: 10 })
-      .chain((n) => fc.tuple(tensorOfShape([n], values), tensorOfShape([n], values), valueArb({ bound: 5, noTiny: true })));
+      .chain((n) =>
+        fc.tuple(tensorOfShape([n], values), tensorOfShape([n], values), valueArb({ bound: 5, noTiny: true })),
+      );
     fc.assert(
       fc.property(pair, ([x, y, c]) => {
         const n = x.size;

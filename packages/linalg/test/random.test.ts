@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { InvalidArgumentError, type RandomKey, randomKey, randomNormal, randomUniform, splitKey } from '../src/index.js';
+import {
+  InvalidArgumentError,
+  type RandomKey,
+  randomKey,
+  randomNormal,
+  randomUniform,
+  splitKey,
+} from '../src/index.js';
 import { shapeArb } from './helpers.js';
 
 /*
@@ -134,13 +141,18 @@ describe('splitKey', () => {
 describe('randomNormal', () => {
   test('gives bit-identical output for the same key, shape and dtype', () => {
     fc.assert(
-      fc.property(seedArb, shapeArb({ maxRank: 3, minDim: 0, maxDim: 5 }), fc.constantFrom('float64' as const, 'float32' as const), (seed, shape, dtype) => {
-        const a = randomNormal(randomKey(seed), shape, dtype);
-        const b = randomNormal(randomKey(seed), shape, dtype);
-        expect(a.shape).toEqual(shape);
-        expect(a.dtype).toBe(dtype);
-        expect(sameBits(a.data, b.data)).toBe(true);
-      }),
+      fc.property(
+        seedArb,
+        shapeArb({ maxRank: 3, minDim: 0, maxDim: 5 }),
+        fc.constantFrom('float64' as const, 'float32' as const),
+        (seed, shape, dtype) => {
+          const a = randomNormal(randomKey(seed), shape, dtype);
+          const b = randomNormal(randomKey(seed), shape, dtype);
+          expect(a.shape).toEqual(shape);
+          expect(a.dtype).toBe(dtype);
+          expect(sameBits(a.data, b.data)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -199,13 +211,18 @@ describe('randomUniform', () => {
       .map(([low, width]) => [low, low + width] as const)
       .filter(([low, high]) => Math.fround(low) < Math.fround(high));
     fc.assert(
-      fc.property(seedArb, bounds, fc.constantFrom('float64' as const, 'float32' as const), (seed, [low, high], dtype) => {
-        const x = randomUniform(randomKey(seed), [200], { low, high, dtype });
-        expect(x.dtype).toBe(dtype);
-        // For float32 the interval is [fround(low), fround(high)).
-        const round = dtype === 'float32' ? Math.fround : (v: number) => v;
-        expect(x.data.every((v) => v >= round(low) && v < round(high))).toBe(true);
-      }),
+      fc.property(
+        seedArb,
+        bounds,
+        fc.constantFrom('float64' as const, 'float32' as const),
+        (seed, [low, high], dtype) => {
+          const x = randomUniform(randomKey(seed), [200], { low, high, dtype });
+          expect(x.dtype).toBe(dtype);
+          // For float32 the interval is [fround(low), fround(high)).
+          const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+          expect(x.data.every((v) => v >= round(low) && v < round(high))).toBe(true);
+        },
+      ),
     );
   });
 
@@ -252,6 +269,8 @@ describe('randomUniform', () => {
       /^randomUniform: low, high: expected finite numbers with low < high/,
     );
     // 1 and 1 + 2⁻⁴⁰ are distinct doubles but the same float32.
-    expect(() => randomUniform(randomKey(0), [2], { low: 1, high: 1 + 2 ** -40, dtype: 'float32' })).toThrow(InvalidArgumentError);
+    expect(() => randomUniform(randomKey(0), [2], { low: 1, high: 1 + 2 ** -40, dtype: 'float32' })).toThrow(
+      InvalidArgumentError,
+    );
   });
 });

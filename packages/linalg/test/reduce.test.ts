@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { InvalidArgumentError, ShapeError, type Tensor, max, mean, min, reducedShape, sum, tensor, zeros } from '../src/index.js';
+import {
+  InvalidArgumentError,
+  ShapeError,
+  type Tensor,
+  max,
+  mean,
+  min,
+  reducedShape,
+  sum,
+  tensor,
+  zeros,
+} from '../src/index.js';
 import { count, expectSameValues, ravel, shapeArb, tensorOfShape, unravel } from './helpers.js';
 
 /**
@@ -36,9 +47,9 @@ const caseArb = (minDim: number) =>
     fc.record({
       x: tensorOfShape(shape, { integer: true, bound: 100 }),
       axes: fc.option(
-        fc.subarray(shape.map((_, i) => i)).chain((axes) =>
-          fc.tuple(...axes.map((a) => fc.constantFrom(a, a - shape.length))),
-        ),
+        fc
+          .subarray(shape.map((_, i) => i))
+          .chain((axes) => fc.tuple(...axes.map((a) => fc.constantFrom(a, a - shape.length)))),
         { nil: undefined },
       ),
       keepDims: fc.boolean(),
@@ -127,7 +138,10 @@ describe('mean', () => {
         const out = mean(x, axes, { keepDims });
         expect(out.shape).toEqual(expected.shape);
         // The sums are exact (see caseArb), so the single division rounds identically.
-        expectSameValues(out.data, expected.values.map((s) => s / n));
+        expectSameValues(
+          out.data,
+          expected.values.map((s) => s / n),
+        );
       }),
     );
   });

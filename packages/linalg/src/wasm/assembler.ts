@@ -1,0 +1,294 @@
+/**
+ * A tiny WebAssembly bytecode assembler: just enough of the binary format (WebAssembly Core
+ * Specification 2.0, chapter 5, and the fixed-width SIMD proposal) to emit the matmul kernels at
+ * run time, so the package ships no .wasm files and needs no external toolchain.
+ *
+ * A function body is written as a sequence of stack-machine instructions through `FunctionBody`;
+ * `assembleModule` wraps bodies in a module with one exported, growable memory.
+ */
+
+/** Value types (spec §5.3.1). */
+export const ValType = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
+export type ValType = (typeof ValType)[keyof typeof ValType];
+
+/** Single-byte opcodes used by the kernels (spec §5.4). */
+export const Op = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  return: 0x0f,
+  call: 0x10,
+  drop: 0x1a,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  f32Load: 0x2a,
+  f64Load: 0x2b,
+  f32Store: 0x38,
+  f64Store: 0x39,
+  i32Const: 0x41,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32LtU: 0x49,
+  i32GtU: 0x4b,
+  i32LeU: 0x4d,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32DivU: 0x6e,
+  i32RemU: 0x70,
+  f32Add: 0x92,
+  f32Mul: 0x94,
+  f64Add: 0xa0,
+  f64Mul: 0xa2,
+} as const;
+
+/** SIMD opcodes, each encoded as the prefix 0xfd followed by the LEB128 sub-opcode. */
+export const SimdOp = {
+  v128Load: 0x00,
+  v128Load32Splat: 0x09,
+  v128Load64Splat: 0x0a,
+  v128Store: 0x0b,
+  f32x4Splat: 0x13,
+  f64x2Splat: 0x14,
+  f32x4ExtractLane: 0x1f,
+  f64x2ExtractLane: 0x21,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+  f64x2Add: 0xf0,
+  f64x2Mul: 0xf2,
+} as const;
+
+const SIMD_PREFIX = 0xfd;
+const EMPTY_BLOCK = 0x40;
+
+/** Unsigned LEB128 (spec §5.2.2). */
+export function unsignedLeb128(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+/** Signed LEB128 of a 32-bit integer (spec §5.2.2). */
+export function signedLeb128(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/** The byte arrays one after the other (a plain loop: spreading kilobyte arrays is slow in V8). */
+function concat(parts: readonly (readonly number[])[]): number[] {
+  const out: number[] = [];
+  for (const part of parts) for (const byte of part) out.push(byte);
+  return out;
+}
+
+/** UTF-8 name as a length-prefixed vector. */
+function encodeName(name: string): number[] {
+  const bytes = Array.from(new TextEncoder().encode(name));
+  return concat([unsignedLeb128(bytes.length), bytes]);
+}
+
+/** A vector: element count, then the elements' bytes. */
+function encodeVector(items: readonly (readonly number[])[]): number[] {
+  return concat([unsignedLeb128(items.length), ...items]);
+}
+
+/** The body of one function: its locals and instructions, written in stack-machine order. */
+export class FunctionBody {
+  private readonly localTypes: ValType[] = [];
+  private readonly code: number[] = [];
+
+  constructor(
+    readonly params: readonly ValType[],
+    readonly results: readonly ValType[] = [],
+  ) {}
+
+  /** The index of parameter `i`. */
+  param(i: number): number {
+    return i;
+  }
+
+  /** Declares a new local (zero-initialised on entry, as the spec requires) and returns its index. */
+  local(type: ValType): number {
+    this.localTypes.push(type);
+    return this.params.length + this.localTypes.length - 1;
+  }
+
+  /** Raw bytes. */
+  emit(...bytes: number[]): this {
+    this.code.push(...bytes);
+    return this;
+  }
+
+  get(local: number): this {
+    return this.emit(Op.localGet, ...unsignedLeb128(local));
+  }
+
+  set(local: number): this {
+    return this.emit(Op.localSet, ...unsignedLeb128(local));
+  }
+
+  tee(local: number): this {
+    return this.emit(Op.localTee, ...unsignedLeb128(local));
+  }
+
+  i32(value: number): this {
+    return this.emit(Op.i32Const, ...signedLeb128(value));
+  }
+
+  call(functionIndex: number): this {
+    return this.emit(Op.call, ...unsignedLeb128(functionIndex));
+  }
+
+  /** A memory instruction with its memarg: log2 of the alignment hint, then a constant byte offset. */
+  memory(op: number, alignLog2: number, offset = 0): this {
+    return this.emit(op, ...unsignedLeb128(alignLog2), ...unsignedLeb128(offset));
+  }
+
+  /** A SIMD instruction without immediates. */
+  simd(op: number): this {
+    return this.emit(SIMD_PREFIX, ...unsignedLeb128(op));
+  }
+
+  /** A SIMD memory instruction (v128.load, v128.store, v128.loadN_splat) with its memarg. */
+  simdMemory(op: number, alignLog2: number, offset = 0): this {
+    return this.emit(SIMD_PREFIX, ...unsignedLeb128(op), ...unsignedLeb128(alignLog2), ...unsignedLeb128(offset));
+  }
+
+  /** A SIMD lane instruction (extract_lane) with its lane index. */
+  simdLane(op: number, lane: number): this {
+    return this.emit(SIMD_PREFIX, ...unsignedLeb128(op), lane);
+  }
+
+  /** `local += value` for an i32 local, where `value` is emitted by the callback. */
+  increment(local: number, value: () => void): this {
+    this.get(local);
+    value();
+    return this.emit(Op.i32Add).set(local);
+  }
+
+  /** block … end with no result; a `br 0` inside jumps past the end. */
+  block(body: () => void): this {
+    this.emit(Op.block, EMPTY_BLOCK);
+    body();
+    return this.emit(Op.end);
+  }
+
+  /** loop … end with no result; a `br 0` inside jumps back to the start. */
+  loop(body: () => void): this {
+    this.emit(Op.loop, EMPTY_BLOCK);
+    body();
+    return this.emit(Op.end);
+  }
+
+  /** if … end on the i32 on top of the stack. */
+  ifThen(body: () => void): this {
+    this.emit(Op.if, EMPTY_BLOCK);
+    body();
+    return this.emit(Op.end);
+  }
+
+  /** `while (condition) body`: the condition callback leaves an i32 on the stack. */
+  whileLoop(condition: () => void, body: () => void): this {
+    return this.block(() =>
+      this.loop(() => {
+        condition();
+        this.emit(Op.i32Eqz, Op.brIf, 1);
+        body();
+        this.emit(Op.br, 0);
+      }),
+    );
+  }
+
+  /** `do body while (condition)`: runs the body at least once. */
+  doWhile(body: () => void, condition: () => void): this {
+    return this.loop(() => {
+      body();
+      condition();
+      this.emit(Op.brIf, 0);
+    });
+  }
+
+  /** The code-section entry: size, local declarations (run-length grouped by type), code, end. */
+  encode(): number[] {
+    const groups: number[][] = [];
+    for (let i = 0; i < this.localTypes.length; ) {
+      let j = i;
+      while (j < this.localTypes.length && this.localTypes[j] === this.localTypes[i]) j++;
+      groups.push([...unsignedLeb128(j - i), this.localTypes[i]]);
+      i = j;
+    }
+    const body = concat([encodeVector(groups), this.code, [Op.end]]);
+    return concat([unsignedLeb128(body.length), body]);
+  }
+}
+
+/** A function of the module, optionally exported under `exportName`. */
+export interface ModuleFunction {
+  body: FunctionBody;
+  exportName?: string;
+}
+
+/** Module contents: functions (index = position in the list) and one memory exported as `memoryExport`. */
+export interface ModuleSpec {
+  functions: readonly ModuleFunction[];
+  memoryExport: string;
+  /** Initial memory size in 64 KiB pages. */
+  initialPages: number;
+}
+
+function section(id: number, content: number[]): number[] {
+  return concat([[id], unsignedLeb128(content.length), content]);
+}
+
+function functionType(body: FunctionBody): number[] {
+  return concat([[0x60], encodeVector(body.params.map((t) => [t])), encodeVector(body.results.map((t) => [t]))]);
+}
+
+/** Encodes a complete module: type, function, memory, export and code sections (spec §5.5). */
+export function assembleModule(spec: ModuleSpec): Uint8Array {
+  const types: number[][] = [];
+  const typeKeys: string[] = [];
+  const typeIndices = spec.functions.map(({ body }) => {
+    const encoded = functionType(body);
+    const key = encoded.join(',');
+    if (!typeKeys.includes(key)) {
+      typeKeys.push(key);
+      types.push(encoded);
+    }
+    return typeKeys.indexOf(key);
+  });
+  const exports: number[][] = [concat([encodeName(spec.memoryExport), [0x02, 0]])];
+  spec.functions.forEach(({ exportName }, index) => {
+    if (exportName !== undefined) exports.push(concat([encodeName(exportName), [0x00], unsignedLeb128(index)]));
+  });
+  const bytes = concat([
+    [0x00, 0x61, 0x73, 0x6d], // magic "\0asm"
+    [0x01, 0x00, 0x00, 0x00], // version 1
+    section(1, encodeVector(types)),
+    section(3, encodeVector(typeIndices.map((t) => unsignedLeb128(t)))),
+    section(5, encodeVector([concat([[0x00], unsignedLeb128(spec.initialPages)])])), // limits: min only
+    section(7, encodeVector(exports)),
+    section(10, encodeVector(spec.functions.map(({ body }) => body.encode()))),
+  ]);
+  return new Uint8Array(bytes);
+}
