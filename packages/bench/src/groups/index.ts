@@ -1,7 +1,17 @@
 // The registry of benchmark groups run by the CLI, in the order they run. A new group is a file
-// in this folder exporting a `defineGroup(...)` value, added to this list.
+// in this folder exporting a `defineGroup(...)` value (or a list of them), added to this list.
 import type { Group } from '../harness.js';
+import { adCostGroups } from './adCost.js';
+import { adOverheadGroup } from './adOverhead.js';
+import { hnnStepGroup } from './hnnStep.js';
+import { integratorGroups } from './integrators.js';
 import { matmulGroup } from './matmul.js';
 
 /** Every benchmark group of the default suite. */
-export const allGroups: readonly Group[] = [matmulGroup];
+export const allGroups: readonly Group[] = [
+  matmulGroup,
+  ...adCostGroups,
+  adOverheadGroup,
+  hnnStepGroup,
+  ...integratorGroups,
+];

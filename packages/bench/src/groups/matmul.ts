@@ -3,20 +3,11 @@
 // be at least 2× the naive loop (which measures about 0.9 GFLOP/s here)".
 import { type Tensor, matmul, tensor } from '@liouville/linalg';
 import { type Case, defineCase, defineGroup } from '../harness.js';
+import { filled } from './deterministic.js';
 
 const M = 750;
 const K = 200;
 const N = 200;
-
-/** Deterministic inputs in [-1, 1): a fixed linear congruential sequence, so every run multiplies the same numbers. */
-function filled<T extends Float64Array | Float32Array>(array: T, seed: number): T {
-  let x = seed >>> 0;
-  for (let i = 0; i < array.length; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0; // Numerical Recipes LCG constants
-    array[i] = x / 2 ** 31 - 1;
-  }
-  return array;
-}
 
 interface Operands<T> {
   a: T;

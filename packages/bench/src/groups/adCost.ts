@@ -1,0 +1,102 @@
+// The cost of derivatives relative to the function they differentiate, measured in one run:
+// grad(f) / f and hvp(f) / f. Reverse mode costs a small constant multiple of f (the "cheap
+// gradient principle", Griewank & Walther, Evaluating Derivatives, 2nd ed., 2008, §4.6, bound
+// ω ≤ 4 for the operation count); forward-over-reverse Hessian-vector products cost about twice
+// a gradient (Pearlmutter, Neural Comput. 6(1), 1994). Targets from the foundation issue: for the
+// large cases, grad ≤ 3× and hvp ≤ 6× the function's own cost.
+import { type Value, grad, hvp, mul, sin, square, sum } from '@liouville/ad';
+import { type Tensor, randomKey, randomNormal, splitKey, tensor } from '@liouville/linalg';
+import { type MlpParams, mlp } from '@liouville/nn';
+import { type Claim, type Group, defineCase, defineGroup } from '../harness.js';
+import { uniformArray } from './deterministic.js';
+
+/** The targets of the issue, as claims on speedup = f time / derivative time. */
+const GRAD_CLAIM: Claim = { minSpeedup: 1 / 3, text: 'grad costs at most 3× the function' };
+const HVP_CLAIM: Claim = { minSpeedup: 1 / 6, text: 'hvp costs at most 6× the function' };
+
+/** f(x) = Σ sin(xᵢ)·xᵢ², written with the differentiable functions as a user would. */
+export const sinSquareSum = (x: Value): Value => sum(mul(sin(x), square(x)));
+
+/** A point and a direction of size n for `sinSquareSum`. */
+function vectorInputs(n: number): { x: Tensor; v: Tensor } {
+  return { x: tensor(uniformArray(n, 11, -2, 2), [n]), v: tensor(uniformArray(n, 12), [n]) };
+}
+
+/** grad/f and hvp/f for f(x) = Σ sin(x)·x² at one size; claims only where the issue sets them. */
+function vectorGroup(n: number, label: string, claims: boolean, budgetMs: number): Group {
+  return defineGroup({
+    name: `ad-cost sin·x² n=${label}`,
+    description: `f(x) = sum(sin(x)·x²) for x of ${label} float64 elements; time / baseline is the cost of the derivative in units of f.`,
+    budgetMs,
+    baseline: defineCase({ name: 'f(x)', setup: () => vectorInputs(n), fn: ({ x }) => sinSquareSum(x) }),
+    cases: [
+      defineCase({
+        name: 'grad(f)(x)',
+        setup: () => vectorInputs(n),
+        fn: ({ x }) => grad(sinSquareSum)(x),
+        ...(claims ? { claim: GRAD_CLAIM, note: 'target: ≤ 3× f' } : {}),
+      }),
+      defineCase({
+        name: 'hvp(f, x, v)',
+        setup: () => vectorInputs(n),
+        fn: ({ x, v }) => hvp(sinSquareSum, x, v),
+        ...(claims ? { claim: HVP_CLAIM, note: 'target: ≤ 6× f' } : {}),
+      }),
+    ],
+  });
+}
+
+const BATCH = 750;
+const SIZES = [2, 200, 200, 1];
+
+interface MlpInputs {
+  f: (params: MlpParams<Value>) => Value;
+  params: MlpParams;
+  direction: MlpParams;
+}
+
+/** The network, its parameters, a batch of inputs, and a random unit-variance direction in parameter space. */
+function mlpInputs(): MlpInputs {
+  const net = mlp({ sizes: SIZES, activation: 'tanh' });
+  const [paramKey, directionKey] = splitKey(randomKey(7), 2);
+  const params = net.init(paramKey);
+  const keys = splitKey(directionKey, Object.keys(params).length);
+  const direction: MlpParams = {};
+  Object.keys(params).forEach((name, i) => {
+    direction[name] = randomNormal(keys[i], params[name].shape);
+  });
+  const x = tensor(uniformArray(BATCH * SIZES[0], 13), [BATCH, SIZES[0]]);
+  return { f: (p) => sum(net.apply(p, x)), params, direction };
+}
+
+/** grad/f and hvp/f for the sum of the outputs of an MLP over a batch, with respect to the parameters. */
+const mlpGroup: Group = defineGroup({
+  name: 'ad-cost mlp',
+  description: `f(θ) = sum of the outputs of an MLP ${SIZES.join('→')} (tanh) on a batch of ${BATCH}, float64; derivatives with respect to the parameters θ.`,
+  budgetMs: 5000,
+  baseline: defineCase({ name: 'f(θ)', setup: mlpInputs, fn: ({ f, params }) => f(params) }),
+  cases: [
+    defineCase({
+      name: 'grad(f)(θ)',
+      setup: mlpInputs,
+      fn: ({ f, params }) => grad(f)(params),
+      claim: GRAD_CLAIM,
+      note: 'target: ≤ 3× f',
+    }),
+    defineCase({
+      name: 'hvp(f, θ, v)',
+      setup: mlpInputs,
+      fn: ({ f, params, direction }) => hvp(f, params, direction),
+      claim: HVP_CLAIM,
+      note: 'target: ≤ 6× f; v random normal',
+    }),
+  ],
+});
+
+/** The ad-cost groups: f(x) = Σ sin(x)·x² at n = 10, 1e3, 1e6, and the MLP batch. */
+export const adCostGroups: readonly Group[] = [
+  vectorGroup(10, '10', false, 1500),
+  vectorGroup(1_000, '1e3', false, 1500),
+  vectorGroup(1_000_000, '1e6', true, 5000),
+  mlpGroup,
+];
