@@ -2,6 +2,7 @@ import { NonFiniteError, type Tensor, allFinite, formatShape } from '@liouville/
 import { PerturbationError } from './errors.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { rules } from './rules/index.js';
+import { unaryRules } from './rules/unary.js';
 import { type TraceLevel, Tracer, type Value } from './Tracer.js';
 
 /** A trace that can run primitives on its own tracers. */
@@ -37,6 +38,7 @@ export function popTrace(trace: ActiveTrace): void {
   const top = stack.pop();
   if (top !== trace) throw new PerturbationError('transformations ended out of order');
   trace.finished = true;
+  if (stack.length === 0) unaryMemo = new WeakMap();
 }
 
 /** Runs `body` inside a fresh transformation level, always ending it. */
@@ -70,8 +72,38 @@ export function withCheckFinite<R>(body: () => R): R {
   }
 }
 
+/**
+ * Results of elementwise functions of one large tensor, remembered while that tensor lives.
+ * Derivative rules evaluate f'(x) again at every level they run in (an hvp computes cos x in the
+ * forward rule of sin and again when its reverse rule is pushed forward), and tensors are
+ * immutable, so the second evaluation can be the first one's result: common-subexpression
+ * elimination keyed by object identity. The memory lives only while a transformation runs (it is
+ * dropped when the outermost one returns), so plain evaluation and memory use are unaffected.
+ * Small tensors skip it: the lookup would cost more than it saves.
+ */
+const MEMO_MIN_SIZE = 4096;
+let unaryMemo = new WeakMap<Tensor, Map<Primitive, Tensor>>();
+const UNARY: ReadonlySet<string> = new Set(Object.keys(unaryRules));
+
+function evaluateUnaryMemo<P extends Primitive>(primitive: P, x: Tensor, params: PrimitiveParams[P]): Tensor {
+  let results = unaryMemo.get(x);
+  if (results === undefined) {
+    results = new Map();
+    unaryMemo.set(x, results);
+  }
+  let out = results.get(primitive);
+  if (out === undefined) {
+    out = rules[primitive].evaluate([x], params);
+    results.set(primitive, out);
+  }
+  return out;
+}
+
 function evaluate<P extends Primitive>(primitive: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
-  const out = rules[primitive].evaluate(args, params);
+  const out =
+    stack.length > 0 && args.length === 1 && args[0].size >= MEMO_MIN_SIZE && UNARY.has(primitive)
+      ? evaluateUnaryMemo(primitive, args[0], params)
+      : rules[primitive].evaluate(args, params);
   if (checkFinite && !allFinite(out)) {
     const inputs = args.map((a) => formatShape(a.shape)).join(', ');
     const where = ruleContext.length > 0 ? `, inside ${ruleContext[ruleContext.length - 1]}` : '';

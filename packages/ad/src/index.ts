@@ -27,6 +27,7 @@ export {
   mul,
   div,
   pow,
+  mulAdd,
   greater,
   less,
   equal,

@@ -94,6 +94,11 @@ export const div = (a: Input, b: Input): Value => bind('div', operands(a, b), no
 /** aᵇ (elementwise) */
 export const pow = (a: Input, b: Input): Value => bind('pow', operands(a, b), none);
 
+/** a·b + c·d elementwise, fused into one pass when the four shapes agree (the product rule's shape). */
+export function mulAdd(a: Input, b: Input, c: Input, d: Input): Value {
+  return bind('mulAdd', [asValue(a), asValue(b), asValue(c), asValue(d)], none);
+}
+
 // Comparisons: not differentiable, they return plain 0/1 tensors (masks for `where`).
 /** 1 where a > b, else 0 (a constant). */
 export const greater = (a: Input, b: Input): Tensor => L.greater(primalTensor(asValue(a)), primalTensor(asValue(b)));

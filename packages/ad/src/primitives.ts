@@ -44,6 +44,7 @@ export interface PrimitiveParams {
   mul: Record<string, never>;
   div: Record<string, never>;
   pow: Record<string, never>;
+  mulAdd: Record<string, never>;
   sum: { axes: readonly number[]; keepDims: boolean };
   max: { axes: readonly number[]; keepDims: boolean };
   reshape: { shape: Shape };

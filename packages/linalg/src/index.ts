@@ -58,6 +58,7 @@ export {
 } from './elementwise.js';
 export { sum, mean, max, min, reducedShape, type ReduceOptions } from './reduce.js';
 export { reshape, transpose, slice, pad, concat, stack, broadcastTo } from './manipulate.js';
+export { mulAdd } from './mulAdd.js';
 export { matmul, dot, outer } from './matmul.js';
 export { matmulKernelNT } from './jsMatmulKernel.js';
 export {

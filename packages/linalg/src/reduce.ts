@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from './errors.js';
 import { type Shape, normalizeAxes, sizeOf, stridesOf } from './shape.js';
-import { Tensor, allocate } from './Tensor.js';
+import { type DType, Tensor, type TypedArray, allocate } from './Tensor.js';
 
 /** Options shared by the reductions. */
 export interface ReduceOptions {
@@ -19,20 +19,56 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
   return out;
 }
 
+/** The two inner loops of a reduction, compiled from its combining expression. */
+interface RowKernels {
+  /** Folds data[start .. start+n) into one value, starting from acc. */
+  fold(data: TypedArray, start: number, n: number, acc: number): number;
+  /** Combines data[start .. start+n) elementwise into accumulator[offset .. offset+n). */
+  combineRow(accumulator: Float64Array, offset: number, data: TypedArray, start: number, n: number): void;
+}
+
+/**
+ * Compiles the inner loops from an expression in `acc` and `v` (as the elementwise kernels are):
+ * one monomorphic loop per reduction and input dtype instead of a callback per element.
+ */
+function compileRowKernels(name: string, expression: string): (dtype: DType) => RowKernels {
+  const cache = new Map<DType, RowKernels>();
+  return (dtype) => {
+    let kernels = cache.get(dtype);
+    if (kernels === undefined) {
+      const url = `\n//# sourceURL=liouville-reduce-${name}.js`;
+      kernels = {
+        fold: new Function(
+          'data',
+          'start',
+          'n',
+          'acc',
+          `for (let j = 0; j < n; j++) { const v = data[start + j]; acc = ${expression}; } return acc;${url}`,
+        ) as RowKernels['fold'],
+        combineRow: new Function(
+          'out',
+          'offset',
+          'data',
+          'start',
+          'n',
+          `for (let j = 0; j < n; j++) { const acc = out[offset + j], v = data[start + j]; out[offset + j] = ${expression}; }${url}`,
+        ) as RowKernels['combineRow'],
+      };
+      cache.set(dtype, kernels);
+    }
+    return kernels;
+  };
+}
+
 /**
  * Walks every input element once in row-major order and folds it into its output slot.
  * `outStride[axis]` is 0 on reduced axes, so the innermost row is either folded into one slot
  * (reduced innermost axis) or combined elementwise into a row of the output.
  */
-function reduceInto(
-  x: Tensor,
-  axes: readonly number[],
-  accumulator: Float64Array,
-  combine: (acc: number, v: number) => number,
-): void {
+function reduceInto(x: Tensor, axes: readonly number[], accumulator: Float64Array, kernels: RowKernels): void {
   const rank = x.rank;
-  if (rank === 0) {
-    accumulator[0] = combine(accumulator[0], x.data[0]);
+  if (rank === 0 || axes.length === rank) {
+    accumulator[0] = kernels.fold(x.data, 0, x.size, accumulator[0]);
     return;
   }
   const keptShape = reducedShape(x.shape, axes, true);
@@ -44,15 +80,8 @@ function reduceInto(
   const data = x.data;
   let outOffset = 0;
   for (let start = 0; start < x.size; start += inner) {
-    if (innerStride === 0) {
-      let acc = accumulator[outOffset];
-      for (let j = 0; j < inner; j++) acc = combine(acc, data[start + j]);
-      accumulator[outOffset] = acc;
-    } else {
-      for (let j = 0; j < inner; j++) {
-        accumulator[outOffset + j] = combine(accumulator[outOffset + j], data[start + j]);
-      }
-    }
+    if (innerStride === 0) accumulator[outOffset] = kernels.fold(data, start, inner, accumulator[outOffset]);
+    else kernels.combineRow(accumulator, outOffset, data, start, inner);
     for (let axis = rank - 2; axis >= 0; axis--) {
       counter[axis]++;
       outOffset += outStride[axis];
@@ -63,12 +92,8 @@ function reduceInto(
   }
 }
 
-function reduction(
-  operation: string,
-  initial: number,
-  combine: (acc: number, v: number) => number,
-  requireNonEmpty: boolean,
-) {
+function reduction(operation: string, initial: number, expression: string, requireNonEmpty: boolean) {
+  const kernels = compileRowKernels(operation, expression);
   return (x: Tensor, axes?: number | readonly number[], options: ReduceOptions = {}): Tensor => {
     const normalized = normalizeAxes(operation, axes, x.rank);
     const shape = reducedShape(x.shape, normalized, options.keepDims ?? false);
@@ -77,7 +102,7 @@ function reduction(
     }
     // Accumulate in float64 whatever the dtype, so float32 sums do not lose digits as they grow.
     const accumulator = new Float64Array(sizeOf(shape)).fill(initial);
-    reduceInto(x, normalized, accumulator, combine);
+    reduceInto(x, normalized, accumulator, kernels(x.dtype));
     if (x.dtype === 'float64') return new Tensor(accumulator, shape);
     const out = allocate(x.dtype, accumulator.length);
     out.set(accumulator);
@@ -86,11 +111,11 @@ function reduction(
 }
 
 /** Sum over all elements, or over the given axes. */
-export const sum = reduction('sum', 0, (acc, v) => acc + v, false);
+export const sum = reduction('sum', 0, 'acc + v', false);
 /** Maximum over all elements, or over the given axes (NaN if any element is NaN). */
-export const max = reduction('max', Number.NEGATIVE_INFINITY, (acc, v) => (v > acc || v !== v ? v : acc), true);
+export const max = reduction('max', Number.NEGATIVE_INFINITY, 'v > acc || v !== v ? v : acc', true);
 /** Minimum over all elements, or over the given axes (NaN if any element is NaN). */
-export const min = reduction('min', Number.POSITIVE_INFINITY, (acc, v) => (v < acc || v !== v ? v : acc), true);
+export const min = reduction('min', Number.POSITIVE_INFINITY, 'v < acc || v !== v ? v : acc', true);
 
 /** Arithmetic mean over all elements, or over the given axes. */
 export function mean(x: Tensor, axes?: number | readonly number[], options: ReduceOptions = {}): Tensor {

@@ -1,5 +1,6 @@
 import type { Primitive, RuleTable } from '../primitives.js';
 import { binaryRules } from './binary.js';
+import { fusedRules } from './fused.js';
 import { linearRules } from './linear.js';
 import { reductionRules } from './reduction.js';
 import { structuralRules } from './structural.js';
@@ -9,6 +10,7 @@ import { unaryRules } from './unary.js';
 export const rules: RuleTable<Primitive> = {
   ...unaryRules,
   ...binaryRules,
+  ...fusedRules,
   ...reductionRules,
   ...structuralRules,
   ...linearRules,
