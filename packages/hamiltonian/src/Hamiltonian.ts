@@ -1,14 +1,8 @@
-import type { Value } from '@liouville/ad';
-import type { GeneralSystem, SeparableSystem } from '@liouville/integrators';
+import type { GeneralSystem, GradientFn, HamiltonianGradient, SeparableSystem } from '@liouville/integrators';
 
-/** The gradient of H at a state (or a batch of states): ∂H/∂q and ∂H/∂p, each shaped like q. */
-export interface HamiltonianGradient {
-  readonly dHdq: Value;
-  readonly dHdp: Value;
-}
-
-/** An analytic gradient (q, p) ↦ { dHdq, dHdp }, used instead of AD when a system supplies one. */
-export type GradientFn = (q: Value, p: Value) => HamiltonianGradient;
+// The analytic gradient is the integrators' concept (their problem interface accepts it and
+// uses it instead of AD); a physics system supplies it under the same name and shape.
+export type { GradientFn, HamiltonianGradient };
 
 /** What a physics system adds to the integrators' problem interface (DESIGN.md §3). */
 export interface HamiltonianInfo {
@@ -16,7 +10,7 @@ export interface HamiltonianInfo {
   readonly name: string;
   /** The physical parameters the system was built with (masses, lengths, couplings, ...). */
   readonly params: Readonly<Record<string, number>>;
-  /** Optional analytic gradient of H; when absent, forces come from automatic differentiation. */
+  /** Optional analytic gradient of H (see the integrators' GradientFn); when absent, forces come from AD. */
   readonly gradient?: GradientFn;
 }
 

@@ -56,6 +56,10 @@ export {
   modelField,
   stepRollout,
   energyMse,
+  type MeasuredEnergyOptions,
+  type MeasuredEnergyResult,
+  energyMseAgainstData,
+  gridRollout,
 } from './learned/index.js';
 
 // Datasets: the HNN paper's tasks, generated as the reference code does, and loaders of the

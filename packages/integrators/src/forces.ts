@@ -1,33 +1,75 @@
 import { Tracer, type Value, grad, sum } from '@liouville/ad';
 import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
-import type { GeneralSystem, SeparableSystem, State, System } from './system.js';
+import type { GeneralSystem, HamiltonianGradient, SeparableSystem, State, System } from './system.js';
 
-// Forces by automatic differentiation. Energies return one value per state (shape [] or [B]);
-// the states of a batch are independent, so the gradient of the summed energy is, row by row,
-// the gradient of each state's own energy: ∂V/∂q = ∇_q Σ_b V(q_b).
+// Forces: the system's analytic `gradient` when it supplies one, automatic differentiation
+// otherwise. Energies return one value per state (shape [] or [B]); the states of a batch are
+// independent, so the gradient of the summed energy is, row by row, the gradient of each
+// state's own energy: ∂V/∂q = ∇_q Σ_b V(q_b).
 
-/** ∂V/∂q of a separable system, by reverse-mode AD of q ↦ Σ V(q) (same shape as q). */
+/**
+ * ∂V/∂q of a separable system (same shape as q): its analytic gradient's dHdq, or reverse-mode
+ * AD of q ↦ Σ V(q). For a separable system dHdq depends on q alone, so q itself stands in for
+ * the momentum argument the kick does not have (see GradientFn).
+ */
 export function dVdq(system: SeparableSystem): (q: Value) => Value {
+  const { gradient } = system;
+  if (gradient !== undefined) return (q) => gradient(q, q).dHdq;
   return grad((q: Value) => sum(system.V(q)));
 }
 
-/** ∂T/∂p of a separable system, by reverse-mode AD of p ↦ Σ T(p) (same shape as p). */
+/**
+ * ∂T/∂p of a separable system (same shape as p): its analytic gradient's dHdp, or reverse-mode
+ * AD of p ↦ Σ T(p). p stands in for the position argument, which dHdp does not depend on.
+ */
 export function dTdp(system: SeparableSystem): (p: Value) => Value {
+  const { gradient } = system;
+  if (gradient !== undefined) return (p) => gradient(p, p).dHdp;
   return grad((p: Value) => sum(system.T(p)));
 }
 
-/** ∂H/∂q of a general system at (q, p), by reverse-mode AD of q ↦ Σ H(q, p). */
+/** ∂H/∂q of a general system at (q, p): its analytic gradient's dHdq, or reverse-mode AD of q ↦ Σ H(q, p). */
 export function dHdq(system: GeneralSystem): (q: Value, p: Value) => Value {
+  const { gradient } = system;
+  if (gradient !== undefined) return (q, p) => gradient(q, p).dHdq;
   return (q, p) => grad((x: Value) => sum(system.H(x, p)))(q);
 }
 
-/** ∂H/∂p of a general system at (q, p), by reverse-mode AD of p ↦ Σ H(q, p). */
+/** ∂H/∂p of a general system at (q, p): its analytic gradient's dHdp, or reverse-mode AD of p ↦ Σ H(q, p). */
 export function dHdp(system: GeneralSystem): (q: Value, p: Value) => Value {
+  const { gradient } = system;
+  if (gradient !== undefined) return (q, p) => gradient(q, p).dHdp;
   return (q, p) => grad((x: Value) => sum(system.H(q, x)))(p);
+}
+
+/**
+ * ∂H/∂q and ∂H/∂p at (q, p) of a system of either kind: its analytic gradient when it has one,
+ * otherwise reverse-mode AD (of V and T separately for a separable system, of H in one backward
+ * pass for a general one). Rows of a batch are independent states.
+ */
+export function hamiltonianGradient(system: System, q: Value, p: Value): HamiltonianGradient {
+  if (system.gradient !== undefined) return system.gradient(q, p);
+  if (system.kind === 'separable') {
+    // H = T(p) + V(q): the two partial derivatives are the gradients of the two parts.
+    return { dHdq: grad((x: Value) => sum(system.V(x)))(q), dHdp: grad((x: Value) => sum(system.T(x)))(p) };
+  }
+  // Summing the energies of a batch gives every row's gradient in one backward pass.
+  const [gq, gp] = grad(([x, y]: Value[]) => sum(system.H(x, y)))([q, p]) as Value[];
+  return { dHdq: gq, dHdp: gp };
 }
 
 function isValue(x: unknown): x is Value {
   return x instanceof Tensor || x instanceof Tracer;
+}
+
+function checkGradient(system: { gradient?: unknown }, method: string): void {
+  if (system.gradient !== undefined && typeof system.gradient !== 'function') {
+    throw new InvalidArgumentError(
+      `${method}: system.gradient`,
+      'absent, or a function (q, p) ↦ { dHdq, dHdp }',
+      system.gradient,
+    );
+  }
 }
 
 function checkDim(system: { dim?: unknown }, method: string): void {
@@ -64,6 +106,7 @@ export function assertSeparable(system: unknown, method: string): asserts system
     ]);
   }
   checkDim(s, method);
+  checkGradient(s, method);
 }
 
 /** Run-time guard that `system` is a system of either kind, with a valid dim and energy functions. */
@@ -72,6 +115,7 @@ export function assertSystem(system: unknown, method: string): asserts system is
   if (s !== null && typeof s === 'object' && s.kind === 'general') {
     if (typeof s.H !== 'function') throw new InvalidArgumentError(`${method}: system.H`, 'a function of (q, p)', s.H);
     checkDim(s, method);
+    checkGradient(s, method);
     return;
   }
   assertSeparable(system, method);

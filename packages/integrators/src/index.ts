@@ -6,6 +6,8 @@
 export {
   type SeparableSystem,
   type GeneralSystem,
+  type HamiltonianGradient,
+  type GradientFn,
   type System,
   type State,
   type Step,

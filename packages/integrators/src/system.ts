@@ -1,10 +1,28 @@
 import type { Value } from '@liouville/ad';
 import { InvalidArgumentError } from '@liouville/linalg';
 
+/** The gradient of H at a state (or a batch of states): ∂H/∂q and ∂H/∂p, each shaped like q. */
+export interface HamiltonianGradient {
+  readonly dHdq: Value;
+  readonly dHdp: Value;
+}
+
+/**
+ * An analytic gradient (q, p) ↦ { dHdq, dHdp }, used instead of AD when a system supplies one.
+ * It must be written with the differentiable functions of @liouville/ad (so rollouts, Jacobians
+ * and Newton's method can differentiate through it) and accept one state or a batch, as the
+ * energies do. For a separable system, dHdq = ∂V/∂q must depend on q alone and dHdp = ∂T/∂p on
+ * p alone: a kick needs only the first and a drift only the second, so a method may pass a
+ * placeholder of the right shape for the other argument and read one field. Reading a field
+ * need not compute the other (a system may return them lazily).
+ */
+export type GradientFn = (q: Value, p: Value) => HamiltonianGradient;
+
 /**
  * The problem interface a solver needs (DESIGN.md §1, §3). Energies take one state, q and p of
  * shape [dim], or a batch, [B, dim], and return one energy per state: shape [] or [B].
- * They are written with the differentiable functions of @liouville/ad, so forces come from AD.
+ * They are written with the differentiable functions of @liouville/ad, so forces come from AD
+ * unless the system supplies its analytic `gradient`.
  */
 export interface SeparableSystem {
   readonly kind: 'separable';
@@ -15,6 +33,8 @@ export interface SeparableSystem {
   /** Potential energy V(q). */
   readonly V: (q: Value) => Value;
   readonly name?: string;
+  /** Optional analytic { dHdq: ∂V/∂q, dHdp: ∂T/∂p }; when absent, forces come from AD of V and T. */
+  readonly gradient?: GradientFn;
 }
 
 /** A Hamiltonian that need not split: H(q, p). */
@@ -23,6 +43,8 @@ export interface GeneralSystem {
   readonly dim: number;
   readonly H: (q: Value, p: Value) => Value;
   readonly name?: string;
+  /** Optional analytic { dHdq, dHdp }; when absent, both come from AD of H. */
+  readonly gradient?: GradientFn;
 }
 
 /** Any Hamiltonian system an integrator can step. */
@@ -78,7 +100,11 @@ export type Method = SeparableMethod | GeneralMethod;
  */
 export function signedStep(method: string, dt: number, options: StepOptions = {}): number {
   if (typeof dt !== 'number' || !Number.isFinite(dt) || dt <= 0) {
-    throw new InvalidArgumentError(`${method}: dt`, 'a finite step size > 0 (use { backward: true } to step back in time)', dt);
+    throw new InvalidArgumentError(
+      `${method}: dt`,
+      'a finite step size > 0 (use { backward: true } to step back in time)',
+      dt,
+    );
   }
   return options.backward ? -dt : dt;
 }

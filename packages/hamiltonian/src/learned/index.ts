@@ -34,3 +34,9 @@ export {
   stepRollout,
   energyMse,
 } from './metrics.js';
+export {
+  type MeasuredEnergyOptions,
+  type MeasuredEnergyResult,
+  energyMseAgainstData,
+  gridRollout,
+} from './measuredEnergy.js';

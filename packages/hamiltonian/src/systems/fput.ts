@@ -1,5 +1,6 @@
 import { type Value, add, mul, pad, square, sub, sum } from '@liouville/ad';
 import { separable } from '../build.js';
+import { separableGradient, withGradient } from './gradient.js';
 import type { SeparableHamiltonian } from '../Hamiltonian.js';
 import { lastAxisBlock } from './coordinates.js';
 import { finiteParam, integerParam, optionsObject, positiveParam } from './validate.js';
@@ -30,19 +31,33 @@ export function fput(options: FputOptions): SeparableHamiltonian {
   const alpha = finiteParam('fput', 'alpha', opts.alpha ?? 0);
   const beta = finiteParam('fput', 'beta', opts.beta ?? 0);
   const k = positiveParam('fput', 'k', opts.k ?? 1);
-  return separable({
+  const system = separable({
     name: 'fput',
     dim: n,
     T: (p: Value) => mul(0.5, sum(square(p), -1)),
     V: (q: Value) => {
-      // Pad with the fixed ends, q₀ = q_{n+1} = 0, then take the n + 1 spring extensions.
-      const lead = q.shape.slice(0, -1);
-      const padded = pad(q, [...lead, n + 2], [...lead.map(() => 0), 1]);
-      const d = sub(lastAxisBlock(padded, 1, n + 2), lastAxisBlock(padded, 0, n + 1));
+      const d = extensions(q, n);
       const d2 = square(d);
       const energy = add(add(mul(k / 2, d2), mul(alpha / 3, mul(d2, d))), mul(beta / 4, square(d2)));
       return sum(energy, -1);
     },
     params: { n, alpha, beta, k },
   });
+  // Spring i pulls with F(dᵢ) = k dᵢ + α dᵢ² + β dᵢ³, so ∂V/∂qᵢ = F(d_{i−1}) − F(dᵢ); ∂T/∂p = p.
+  const gradient = separableGradient(
+    (q) => {
+      const d = extensions(q, n);
+      const force = mul(d, add(add(k, mul(alpha, d)), mul(beta, square(d))));
+      return sub(lastAxisBlock(force, 0, n), lastAxisBlock(force, 1, n + 1));
+    },
+    (p) => p,
+  );
+  return withGradient(system, gradient);
+}
+
+/** The n + 1 spring extensions dᵢ = q_{i+1} − qᵢ, i = 0 … n, with the fixed ends q₀ = q_{n+1} = 0. */
+function extensions(q: Value, n: number): Value {
+  const lead = q.shape.slice(0, -1);
+  const padded = pad(q, [...lead, n + 2], [...lead.map(() => 0), 1]);
+  return sub(lastAxisBlock(padded, 1, n + 2), lastAxisBlock(padded, 0, n + 1));
 }

@@ -1,5 +1,6 @@
-import { type Value, add, mul, square, sub, sum } from '@liouville/ad';
+import { type Value, add, mul, square, stack, sub, sum } from '@liouville/ad';
 import { separable } from '../build.js';
+import { separableGradient, withGradient } from './gradient.js';
 import type { SeparableHamiltonian } from '../Hamiltonian.js';
 import { component } from './coordinates.js';
 import { finiteParam, optionsObject } from './validate.js';
@@ -19,7 +20,7 @@ export interface HenonHeilesOptions {
 export function henonHeiles(options?: HenonHeilesOptions): SeparableHamiltonian {
   const opts = optionsObject('henonHeiles', options);
   const lambda = finiteParam('henonHeiles', 'lambda', opts.lambda ?? 1);
-  return separable({
+  const system = separable({
     name: 'henonHeiles',
     dim: 2,
     T: (p: Value) => mul(0.5, sum(square(p), -1)),
@@ -31,4 +32,15 @@ export function henonHeiles(options?: HenonHeilesOptions): SeparableHamiltonian 
     },
     params: { lambda },
   });
+  // ∂V/∂q = q + λ(2q₁q₂, q₁² − q₂²), ∂T/∂p = p.
+  const gradient = separableGradient(
+    (q) => {
+      const q1 = component(q, 0);
+      const q2 = component(q, 1);
+      const coupling = stack([mul(2, mul(q1, q2)), sub(square(q1), square(q2))], -1);
+      return add(q, mul(lambda, coupling));
+    },
+    (p) => p,
+  );
+  return withGradient(system, gradient);
 }

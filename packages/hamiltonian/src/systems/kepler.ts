@@ -1,7 +1,8 @@
-import { type Value, div, mul, sqrt, square, sum } from '@liouville/ad';
+import { type Value, div, mul, pow, sqrt, square, sum } from '@liouville/ad';
 import { InvalidArgumentError, tensor } from '@liouville/linalg';
 import type { State } from '@liouville/integrators';
 import { separable } from '../build.js';
+import { separableGradient, withGradient } from './gradient.js';
 import type { ParticleHamiltonian } from '../Hamiltonian.js';
 import { optionsObject, positiveParam } from './validate.js';
 
@@ -28,7 +29,12 @@ export function kepler(options?: KeplerOptions): ParticleHamiltonian {
     V: (q: Value) => div(-mu, sqrt(sum(square(q), -1))),
     params: { mu },
   });
-  return Object.freeze({ ...system, bodies: 1, spatialDim: 2, masses: Object.freeze([1]) });
+  // ∂V/∂q = μ q/|q|³ = μ q (r²)^(−3/2), with r² kept as [..., 1] to scale each state's q; ∂T/∂p = p.
+  const gradient = separableGradient(
+    (q) => mul(mul(mu, q), pow(sum(square(q), -1, { keepDims: true }), -1.5)),
+    (p) => p,
+  );
+  return withGradient({ ...system, bodies: 1, spatialDim: 2, masses: Object.freeze([1]) }, gradient);
 }
 
 /** Options of `keplerInitialState`. */

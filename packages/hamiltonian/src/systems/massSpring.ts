@@ -1,6 +1,7 @@
 import { type Value, div, mul, square, sum } from '@liouville/ad';
 import { InvalidArgumentError } from '@liouville/linalg';
 import { separable } from '../build.js';
+import { separableGradient, withGradient } from './gradient.js';
 import type { SeparableHamiltonian } from '../Hamiltonian.js';
 import { optionsObject, positiveParam, variantParam } from './validate.js';
 
@@ -38,13 +39,21 @@ export function massSpring(options?: MassSpringOptions): SeparableHamiltonian {
   const name = variant === 'standard' ? 'massSpring' : 'massSpring:hnnPaper';
   const k = positiveParam(name, 'k', opts.k ?? 1);
   const m = positiveParam(name, 'm', opts.m ?? 1);
-  return separable({
+  const system = separable({
     name,
     dim: 1,
     T: (p: Value) => div(sum(square(p), -1), 2 * m),
     V: (q: Value) => mul(k / 2, sum(square(q), -1)),
     params: { k, m },
   });
+  // ∂V/∂q = k q, ∂T/∂p = p/m.
+  return withGradient(
+    system,
+    separableGradient(
+      (q) => mul(k, q),
+      (p) => div(p, m),
+    ),
+  );
 }
 
 /** H = q² + p² of the reference code: it has no parameters, so passing k or m is an error. */
@@ -58,10 +67,18 @@ function hnnCodeSpring(opts: MassSpringOptions): SeparableHamiltonian {
       );
     }
   }
-  return separable({
+  const system = separable({
     name: 'massSpring:hnnCode',
     dim: 1,
     T: (p: Value) => sum(square(p), -1),
     V: (q: Value) => sum(square(q), -1),
   });
+  // ∂V/∂q = 2q, ∂T/∂p = 2p.
+  return withGradient(
+    system,
+    separableGradient(
+      (q) => mul(2, q),
+      (p) => mul(2, p),
+    ),
+  );
 }

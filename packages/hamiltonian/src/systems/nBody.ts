@@ -1,6 +1,7 @@
 import { type Value, add, div, mul, reshape, sqrt, square, sub, sum } from '@liouville/ad';
 import { type DType, InvalidArgumentError, type Tensor, cast, eye, tensor } from '@liouville/linalg';
 import { separable } from '../build.js';
+import { separableGradient, withGradient } from './gradient.js';
 import type { ParticleHamiltonian } from '../Hamiltonian.js';
 import { optionsObject, positiveParam } from './validate.js';
 
@@ -72,7 +73,8 @@ function buildNBody(name: string, massesIn: unknown, Gin: unknown, dIn: unknown,
     V: gravitationalPotential(masses, G, d),
     params: { G, spatialDim: d, ...massParams },
   });
-  return Object.freeze({ ...system, bodies: N, spatialDim: d, masses: Object.freeze([...masses]) });
+  const gradient = separableGradient(gravitationalForce(masses, G, d), velocity(masses, d));
+  return withGradient({ ...system, bodies: N, spatialDim: d, masses: Object.freeze([...masses]) }, gradient);
 }
 
 /** A constant tensor in the dtype of the state it meets (float64 or float32), converted once per dtype. */
@@ -106,5 +108,31 @@ function gravitationalPotential(masses: readonly number[], G: number, d: number)
     const diff = sub(reshape(bodies, [...lead, N, 1, d]), reshape(bodies, [...lead, 1, N, d]));
     const r = sqrt(add(sum(square(diff), -1), I(q.dtype)));
     return mul(-1, sum(div(W(q.dtype), r), [-2, -1]));
+  };
+}
+
+/** ∂T/∂p = pᵢ/mᵢ, each coordinate divided by the mass of its body. */
+function velocity(masses: readonly number[], d: number): (p: Value) => Value {
+  const inverse = inDType(tensor(masses.flatMap((m) => Array<number>(d).fill(1 / m))));
+  return (p: Value) => mul(p, inverse(p.dtype));
+}
+
+/**
+ * ∂V/∂qᵢ = Σ_{j≠i} G mᵢ mⱼ (qᵢ − qⱼ)/|qᵢ − qⱼ|³ for all bodies at once: the [N, N] coefficients
+ * G mᵢ mⱼ / rᵢⱼ³ (zero on the diagonal, where the identity keeps r = 1) scale the [N, N, d]
+ * differences, summed over j.
+ */
+function gravitationalForce(masses: readonly number[], G: number, d: number): (q: Value) => Value {
+  const N = masses.length;
+  const W = inDType(tensor(masses.map((mi, i) => masses.map((mj, j) => (j !== i ? G * mi * mj : 0)))));
+  const I = inDType(eye(N));
+  return (q: Value) => {
+    const lead = q.shape.slice(0, -1);
+    const bodies = reshape(q, [...lead, N, d]);
+    const diff = sub(reshape(bodies, [...lead, N, 1, d]), reshape(bodies, [...lead, 1, N, d]));
+    const r2 = add(sum(square(diff), -1), I(q.dtype));
+    const coefficients = div(W(q.dtype), mul(r2, sqrt(r2)));
+    const force = sum(mul(reshape(coefficients, [...lead, N, N, 1]), diff), -2);
+    return reshape(force, [...lead, N * d]);
   };
 }

@@ -1,6 +1,7 @@
-import { type Value, cos, mul, square, sub, sum } from '@liouville/ad';
+import { type Value, cos, mul, sin, square, sub, sum } from '@liouville/ad';
 import { InvalidArgumentError } from '@liouville/linalg';
 import { separable } from '../build.js';
+import { separableGradient, withGradient } from './gradient.js';
 import type { SeparableHamiltonian } from '../Hamiltonian.js';
 import { optionsObject, positiveParam, variantParam } from './validate.js';
 
@@ -46,13 +47,21 @@ export function pendulum(options?: PendulumOptions): SeparableHamiltonian {
   // standard: T = p²/(2ml²), V = mgl(1 − cos q); the paper: T = l²p²/(2m), V = 2mgl(1 − cos q).
   const kinetic = variant === 'standard' ? 1 / (2 * m * l * l) : (l * l) / (2 * m);
   const height = variant === 'standard' ? m * g * l : 2 * m * g * l;
-  return separable({
+  const system = separable({
     name,
     dim: 1,
     T: (p: Value) => mul(kinetic, sum(square(p), -1)),
     V: (q: Value) => mul(height, sum(sub(1, cos(q)), -1)),
     params: { m, l, g },
   });
+  // ∂V/∂q = height·sin q, ∂T/∂p = 2·kinetic·p.
+  return withGradient(
+    system,
+    separableGradient(
+      (q) => mul(height, sin(q)),
+      (p) => mul(2 * kinetic, p),
+    ),
+  );
 }
 
 /** H = 3(1 − cos q) + p² of the reference code: it has no parameters. */
@@ -66,10 +75,18 @@ function hnnCodePendulum(opts: PendulumOptions): SeparableHamiltonian {
       );
     }
   }
-  return separable({
+  const system = separable({
     name: 'pendulum:hnnCode',
     dim: 1,
     T: (p: Value) => sum(square(p), -1),
     V: (q: Value) => mul(3, sum(sub(1, cos(q)), -1)),
   });
+  // ∂V/∂q = 3 sin q, ∂T/∂p = 2p.
+  return withGradient(
+    system,
+    separableGradient(
+      (q) => mul(3, sin(q)),
+      (p) => mul(2, p),
+    ),
+  );
 }

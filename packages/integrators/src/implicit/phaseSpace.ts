@@ -1,21 +1,15 @@
-import { type Value, concat, grad, neg, slice, sum } from '@liouville/ad';
+import { type Value, concat, neg, slice } from '@liouville/ad';
+import { hamiltonianGradient } from '../forces.js';
 import type { State, System } from '../system.js';
 
 /**
  * Phase-space helpers shared by the methods that work on any system: the packing of (q, p) into
- * one vector x = (q, p), and Hamilton's equations ẋ = J ∇H(x) with ∇H from AD.
+ * one vector x = (q, p), and Hamilton's equations ẋ = J ∇H(x) with ∇H from the system's
+ * analytic gradient or from AD (see forces.ts).
  */
 
-/** ∂H/∂q and ∂H/∂p at (q, p) by reverse-mode AD; rows of a batch are independent states. */
-export function hamiltonianGradient(system: System, q: Value, p: Value): { dHdq: Value; dHdp: Value } {
-  if (system.kind === 'separable') {
-    // H = T(p) + V(q): the two partial derivatives are the gradients of the two parts.
-    return { dHdq: grad((x: Value) => sum(system.V(x)))(q), dHdp: grad((x: Value) => sum(system.T(x)))(p) };
-  }
-  // Summing the energies of a batch gives every row's gradient in one backward pass.
-  const [dHdq, dHdp] = grad(([x, y]: Value[]) => sum(system.H(x, y)))([q, p]) as Value[];
-  return { dHdq, dHdp };
-}
+// The gradient of H lives with the other forces: the system's analytic gradient, or AD.
+export { hamiltonianGradient };
 
 /** Splits x = (q, p) of shape [..., 2·dim] into q and p of shape [..., dim]. */
 export function splitPhase(x: Value, dim: number): State {

@@ -1,0 +1,94 @@
+import { dirname, resolve } from 'node:path';
+import { type CommandSpec, choiceFlag, integerFlag, parseFlags, requiredFlag, stringFlag } from '../args.js';
+import { RuntimeError, UsageError } from '../errors.js';
+import { commandHelp } from '../help.js';
+import { checkWritableFolder, ensureWritableFolder } from '../files.js';
+import type { CliIO } from '../io.js';
+import { saveModel } from '../modelFile.js';
+import { DATA_SOURCES, type DataSource, MODEL_KINDS, hyperparametersFor, parseTaskName, taskSpec } from '../tasks.js';
+import { modelMetaOf, trainModel } from '../training.js';
+
+/** `liouville train`: one model of one task, saved with its metadata. */
+export const trainSpec: CommandSpec = {
+  name: 'train',
+  summary:
+    'Train one model (the HNN or the baseline) on one task with the reference hyperparameters and save its parameters.',
+  synopsis: '--task TASK --model hnn|baseline [--seed S] [--steps N] [--data generated|reference] [--out FILE]',
+  flags: {
+    task: { type: 'string', value: 'TASK', description: 'spring, pendulum, real, two-body or three-body.' },
+    model: {
+      type: 'string',
+      value: 'KIND',
+      description: 'hnn (Hamiltonian Neural Network) or baseline (MLP predicting ẋ).',
+    },
+    seed: {
+      type: 'string',
+      value: 'S',
+      description: 'Seeds the initial parameters, the minibatches and generated data.',
+      defaultText: '0',
+    },
+    steps: {
+      type: 'string',
+      value: 'N',
+      description: 'Number of Adam steps (overrides the reference setting, for quick runs).',
+      defaultText: '2000 (spring, pendulum, real), 10000 (two-body, three-body)',
+    },
+    data: {
+      type: 'string',
+      value: 'SOURCE',
+      description:
+        "generated (this project's generators) or reference (the files the reference code trained on; not for three-body). The real pendulum always uses its measurements.",
+      defaultText: 'generated',
+    },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      description: 'Where to save the parameters and metadata (atomically).',
+      defaultText: './<task>-<model>-seed<S>.params.json',
+    },
+  },
+  details: [
+    'The file holds the parameters in the liouville-params format with metadata: task, model kind, architecture, hyperparameters, seed, data source and final losses. `liouville simulate --params FILE` rolls the learned model out.',
+  ],
+  examples: [
+    'liouville train --task spring --model hnn --seed 0 --out spring-hnn.params.json',
+    'liouville train --task two-body --model baseline --steps 500 --data reference',
+  ],
+};
+
+/** Checks the data source against the task: three-body has no reference files. */
+export function checkDataSource(taskName: string, hasReference: boolean, source: DataSource): void {
+  if (source === 'reference' && !hasReference) {
+    throw new UsageError(`no reference data for task '${taskName}' (only generated data exists); use --data generated`);
+  }
+}
+
+/** Runs `liouville train`; returns the exit status. */
+export function runTrain(argv: readonly string[], io: CliIO): number {
+  const values = parseFlags(trainSpec, argv);
+  if (values.help) {
+    io.stdout(commandHelp(trainSpec));
+    return 0;
+  }
+  const [taskName] = parseTaskName(requiredFlag(trainSpec, values, 'task'), false);
+  requiredFlag(trainSpec, values, 'model');
+  const kind = choiceFlag(values, 'model', MODEL_KINDS, 'hnn', 'model');
+  const seed = integerFlag(values, 'seed', 0, 0);
+  const task = taskSpec(taskName);
+  const h = hyperparametersFor(task, values.steps === undefined ? undefined : integerFlag(values, 'steps', 1, 1));
+  const source = choiceFlag(values, 'data', DATA_SOURCES, 'generated', 'data source');
+  checkDataSource(taskName, task.hasReferenceData, source);
+  const out = resolve(io.cwd, stringFlag(values, 'out') ?? `${taskName}-${kind}-seed${seed}.params.json`);
+  checkWritableFolder(dirname(out));
+  const { dataset, origin } = task.load(source, seed);
+  const trained = trainModel(io, task, kind, seed, dataset, h, `${taskName} ${kind} seed ${seed}`);
+  ensureWritableFolder(dirname(out));
+  saveModel(out, trained.params, modelMetaOf(task, trained, h, seed, origin));
+  const fmt = (e: { mean: number; error: number }) => `${e.mean.toExponential(4)} ± ${e.error.toExponential(2)}`;
+  io.stdout(
+    `${taskName} ${kind} (seed ${seed}, ${trained.stepsDone} steps, ${origin} data, ${trained.msPerStep.toFixed(1)} ms/step)\n`,
+  );
+  io.stdout(`train loss ${fmt(trained.trainLoss)}\ntest loss  ${fmt(trained.testLoss)}\nsaved ${out}\n`);
+  if (trained.status !== 'completed') throw new RuntimeError(`training diverged: ${trained.message} (saved ${out})`);
+  return 0;
+}

@@ -1,0 +1,58 @@
+import { Worker } from 'node:worker_threads';
+import { RuntimeError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { progressBoard } from '../progress.js';
+import type { ModelResult } from '../results.js';
+import type { ModelJob } from './modelJob.js';
+import type { WorkerMessage } from './workerEntry.js';
+
+/** Starts one worker thread; it runs the jobs it is sent, one at a time. */
+function startWorker(io: CliIO): Worker {
+  return new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { isTTY: io.isTTY, columns: io.columns } });
+}
+
+/**
+ * Runs jobs on `concurrency` worker threads (one job per thread at a time), forwarding their output
+ * to `io` (on a terminal, their progress bars share one line) and returning the results in the
+ * order of `jobs`. The first failing job stops the pool with its error message.
+ */
+export function runJobsInWorkers(io: CliIO, jobs: readonly ModelJob[], concurrency: number): Promise<ModelResult[]> {
+  const board = progressBoard(io);
+  const results: ModelResult[] = new Array(jobs.length);
+  let next = 0;
+  let done = 0;
+  const workers: Worker[] = [];
+  return new Promise((resolve, reject) => {
+    const stop = (error?: Error) => {
+      for (const w of workers) void w.terminate();
+      board.close();
+      if (error) reject(error);
+      else resolve(results);
+    };
+    const feed = (worker: Worker) => {
+      if (next >= jobs.length) {
+        void worker.terminate();
+        return;
+      }
+      worker.postMessage({ index: next, job: jobs[next] });
+      next += 1;
+    };
+    for (let w = 0; w < Math.min(concurrency, jobs.length); w++) {
+      const worker = startWorker(io);
+      workers.push(worker);
+      const channel = board.channel(w);
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'stderr') channel(m.text);
+        else if (m.type === 'error') stop(new RuntimeError(m.message.replace(/^liouville: /, '')));
+        else {
+          results[m.index] = m.result as ModelResult;
+          done += 1;
+          if (done === jobs.length) stop();
+          else feed(worker);
+        }
+      });
+      worker.on('error', (error) => stop(new RuntimeError(`a training worker failed: ${error.message}`)));
+      feed(worker);
+    }
+  });
+}

@@ -1,0 +1,33 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { type ModelJob, runModelJob } from './modelJob.js';
+
+/** Messages from a worker to the main thread. */
+export type WorkerMessage =
+  | { readonly type: 'stderr'; readonly text: string }
+  | { readonly type: 'result'; readonly index: number; readonly result: unknown }
+  | { readonly type: 'error'; readonly index: number; readonly message: string };
+
+const port = parentPort;
+if (port === null) throw new Error('workerEntry must run in a worker thread');
+const { isTTY, columns } = workerData as { isTTY: boolean; columns: number };
+
+/** The worker's output goes to the main thread, which writes it (and draws the progress of all jobs). */
+const io: CliIO = {
+  stdout: (text) => port.postMessage({ type: 'stderr', text } satisfies WorkerMessage),
+  stderr: (text) => port.postMessage({ type: 'stderr', text } satisfies WorkerMessage),
+  isTTY,
+  columns,
+  now: () => performance.now(),
+  cwd: process.cwd(),
+  env: process.env,
+};
+
+port.on('message', ({ index, job }: { index: number; job: ModelJob }) => {
+  try {
+    port.postMessage({ type: 'result', index, result: runModelJob(io, job) } satisfies WorkerMessage);
+  } catch (error) {
+    port.postMessage({ type: 'error', index, message: describeError(error) } satisfies WorkerMessage);
+  }
+});

@@ -1,0 +1,65 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CliIO, main, memoryIO } from '../src/index.js';
+
+/** What a command line printed and returned. */
+export interface RunResult {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs `liouville <argv>` in-process in `cwd`, capturing both streams. */
+export async function run(argv: readonly string[], cwd: string, overrides: Partial<CliIO> = {}): Promise<RunResult> {
+  const io = memoryIO({ cwd, ...overrides });
+  const code = await main(argv, io);
+  return { code, out: io.out.join(''), err: io.err.join('') };
+}
+
+/** A fresh temporary folder; remove it with `cleanup`. */
+export function tempFolder(prefix = 'liouville-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Removes a temporary folder and everything in it. */
+export function cleanup(folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
+}
+
+/** Every file under a folder, relative, sorted (temporary files included, so leftovers are seen). */
+export function filesUnder(folder: string): string[] {
+  return (readdirSync(folder, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath ?? (d as unknown as { path: string }).path, d.name).slice(folder.length + 1))
+    .sort();
+}
+
+/**
+ * Checks an SVG document is well formed: one <svg> root, every element closed in order. Returns the
+ * texts of its <text> elements (legend labels, titles, axis titles).
+ */
+export function parseSvg(svg: string): { texts: string[]; elements: Map<string, number> } {
+  const tokens = svg.match(/<\/?[a-zA-Z][^>]*>|[^<]+/g) ?? [];
+  const stack: string[] = [];
+  const texts: string[] = [];
+  const elements = new Map<string, number>();
+  let roots = 0;
+  for (const token of tokens) {
+    if (!token.startsWith('<')) {
+      if (stack[stack.length - 1] === 'text' && token.trim() !== '') texts.push(token.trim());
+      continue;
+    }
+    const name = /^<\/?([a-zA-Z][\w:-]*)/.exec(token)?.[1] ?? '';
+    if (token.startsWith('</')) {
+      if (stack.pop() !== name) throw new Error(`unbalanced </${name}>`);
+      continue;
+    }
+    if (stack.length === 0) roots++;
+    elements.set(name, (elements.get(name) ?? 0) + 1);
+    if (!token.endsWith('/>')) stack.push(name);
+  }
+  if (stack.length !== 0 || roots !== 1) throw new Error(`not a single well-formed root (open: ${stack.join(',')})`);
+  if (!/^<svg[\s>]/.test(svg.trim())) throw new Error('the root element is not <svg>');
+  return { texts, elements };
+}

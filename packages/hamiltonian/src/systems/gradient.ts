@@ -1,0 +1,31 @@
+import type { Value } from '@liouville/ad';
+import type { GradientFn, HamiltonianGradient } from '@liouville/integrators';
+import type { Hamiltonian } from '../Hamiltonian.js';
+
+/**
+ * The analytic gradient of a separable H = T(p) + V(q) from its two parts, dHdq = V′(q) and
+ * dHdp = T′(p). Each field is computed when it is read: a kick of a splitting method reads only
+ * dHdq and a drift only dHdp (see the integrators' GradientFn), so neither pays for the other.
+ * Both must be written with the differentiable functions of @liouville/ad.
+ */
+export function separableGradient(dVdq: (q: Value) => Value, dTdp: (p: Value) => Value): GradientFn {
+  return (q: Value, p: Value): HamiltonianGradient => ({
+    get dHdq() {
+      return dVdq(q);
+    },
+    get dHdp() {
+      return dTdp(p);
+    },
+  });
+}
+
+/**
+ * A catalogue system with its analytic gradient attached (a frozen copy). The builders'
+ * `gradient` option wraps a user's gradient in shape checks that read both fields on every call;
+ * the catalogue's own gradients skip that wrapper, so a kick or a drift computes only the field
+ * it reads, and they are checked instead against AD at single states and batches by the tests.
+ */
+export function withGradient<H extends Hamiltonian>(system: H, gradient: GradientFn): H {
+  const withIt: H = { ...system, gradient };
+  return Object.freeze(withIt);
+}
