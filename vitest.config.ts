@@ -6,5 +6,6 @@ export default defineConfig({
     // Property tests over many generated inputs can take a few seconds each on a 2-core machine.
     testTimeout: 60_000,
     pool: 'threads',
+    setupFiles: ['./vitest.setup.ts'],
   },
 });
