@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@liouville/linalg';
 import { describeEnvironment, formatEnvironment } from './environment.js';
 import { allGroups } from './groups/index.js';
+import { peerEnvironment } from './peers/index.js';
 import { type Group, type GroupResult, QUICK_RUN_OPTIONS, type RunOptions, runGroup } from './harness.js';
 import { formatRun, formatTable, toMarkdown } from './report.js';
 import { type BenchmarkRun, RESULTS_FORMAT_VERSION, parseRun, toJson } from './results.js';
@@ -23,6 +24,7 @@ const USAGE = `Usage: pnpm bench -- [options]
   --from <file>      with --markdown: read results from this JSON instead of running
   --charts <dir>     folder for the .svg charts (default packages/bench/results/)
   --check            exit with status 1 when a case misses its stated target
+  --no-peers         skip the rows of other libraries (PyTorch, jax-js, tfjs)
   --help             show this text`;
 
 /** Parsed command-line options. */
@@ -36,6 +38,7 @@ export interface CliOptions {
   from?: string;
   charts?: string;
   check: boolean;
+  noPeers: boolean;
   help: boolean;
 }
 
@@ -50,13 +53,14 @@ const BOOLEAN_FLAGS = {
   '--list': 'list',
   '--quick': 'quick',
   '--check': 'check',
+  '--no-peers': 'noPeers',
   '--help': 'help',
   '-h': 'help',
 } as const;
 
 /** Parses the CLI arguments; throws InvalidArgumentError on an unknown flag or a missing value. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { list: false, quick: false, check: false, help: false };
+  const options: CliOptions = { list: false, quick: false, check: false, noPeers: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--') continue; // pnpm passes the separator through
@@ -124,6 +128,7 @@ const defaultIo = (): CliIo => ({
 async function runSelected(groups: readonly Group[], options: CliOptions, io: CliIo): Promise<BenchmarkRun> {
   const runOptions: Partial<RunOptions> = { ...(options.quick ? QUICK_RUN_OPTIONS : {}), log: io.stderr };
   if (options.budgetMs !== undefined) runOptions.budgetMs = options.budgetMs;
+  if (options.noPeers) runOptions.peers = false;
   const environment = describeEnvironment();
   io.stdout(
     `Environment: ${formatEnvironment(environment)}${options.quick ? ' (quick smoke run: numbers are rough)' : ''}\n`,
@@ -134,6 +139,8 @@ async function runSelected(groups: readonly Group[], options: CliOptions, io: Cl
     io.stdout(`${formatTable(result)}\n`);
     results.push(result);
   }
+  const peers = await peerEnvironment();
+  if (Object.keys(peers).length > 0) environment.peers = peers;
   return { format: RESULTS_FORMAT_VERSION, environment, quick: options.quick, groups: results };
 }
 

@@ -26,6 +26,8 @@ export interface Environment {
   packages: Record<string, string>;
   /** The checked-out commit, with '-dirty' when tracked files differ from it; only in a git work tree. */
   commit?: string;
+  /** The peer libraries the run loaded, with versions and settings, or why one is absent (set after the run). */
+  peers?: Record<string, string>;
 }
 
 const require = createRequire(import.meta.url);

@@ -29,6 +29,8 @@ export {
   toMarkdown,
 } from './report.js';
 export { ratioChartSvg } from './chart.js';
+export { type Loss, losses, summaryMarkdown, unavailableRows } from './summary.js';
+export { CaseUnavailableError, triedSetup, unavailableCase } from './unavailable.js';
 export { type CliOptions, type CliIo, main, parseArgs, selectGroups, writeMarkdown } from './cli.js';
 export { allGroups } from './groups/index.js';
 export { matmulGroup } from './groups/matmul.js';

@@ -4,6 +4,7 @@ import { ratioChartSvg } from './chart.js';
 import { type Environment, formatEnvironment } from './environment.js';
 import type { CaseResult, GroupResult } from './harness.js';
 import type { BenchmarkRun } from './results.js';
+import { summaryMarkdown } from './summary.js';
 
 /** A duration in ms written with a unit that keeps 3–4 significant digits (ns, µs, ms or s). */
 export function formatDuration(ms: number): string {
@@ -29,10 +30,13 @@ function formatBytes(bytes: number): string {
   return `${bytes.toFixed(0)} B`;
 }
 
-/** Remarks on a case: baseline mark, claim outcome, memory per call, note. */
-function remarks(c: CaseResult): string[] {
+/** Remarks on a case: baseline mark, reason it was not run, claim outcome, memory per call, note. */
+function remarks(c: CaseResult, group?: GroupResult): string[] {
   const out: string[] = [];
   if (c.isBaseline) out.push('baseline');
+  if (c.unavailable !== undefined) out.push(`not run: ${c.unavailable}`);
+  if (c.relative && group && group.compareLabel === undefined && c.relative.to !== commonReference(group))
+    out.push(`relative to: ${c.relative.to}`);
   if (c.claim) out.push(`target ≥${c.claim.minSpeedup}× ${c.claim.met ? 'met' : 'NOT met'}`);
   if (c.heapBytesPerOp !== undefined)
     out.push(`heap ${c.heapBytesPerOp === null ? 'n/a' : formatBytes(c.heapBytesPerOp)}/op`);
@@ -40,9 +44,15 @@ function remarks(c: CaseResult): string[] {
   return out;
 }
 
+function formatRatio(ratio: number | null | undefined, spread: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return 'n/a';
+  return spread ? `${ratio.toFixed(3)} ±${formatPercent(spread)}` : ratio.toFixed(3);
+}
+
 /** The columns of one case, shared by the text and markdown tables. */
 function cells(c: CaseResult): string[] {
-  const ratio = c.isBaseline ? '1' : `${c.ratio.toFixed(3)} ±${formatPercent(c.ratioSpread)}`;
+  if (c.unavailable !== undefined) return [c.name, 'not run', '', '', '', ''];
+  const ratio = c.isBaseline ? '1' : formatRatio(c.ratio, c.ratioSpread);
   return [
     c.name,
     formatDuration(c.medianMs),
@@ -57,12 +67,35 @@ function metricHeader(group: GroupResult): string {
   return group.cases.find((c) => c.metric)?.metric?.unit ?? '';
 }
 
+/** The reference every row with a relative time shares, if they all share one. */
+function commonReference(group: GroupResult): string | undefined {
+  const refs = new Set(group.cases.flatMap((c) => (c.relative ? [c.relative.to] : [])));
+  return refs.size === 1 ? [...refs][0] : undefined;
+}
+
+/** Header of the relative-time column: 'time / <case>' when every row shares it, else 'time / reference'. */
+function relativeHeader(group: GroupResult): string | undefined {
+  if (!group.cases.some((c) => c.relative)) return undefined;
+  if (group.compareLabel !== undefined) return `time / ${group.compareLabel}`;
+  const common = commonReference(group);
+  return common === undefined ? 'time / reference' : `time / ${common}`;
+}
+
+function relativeCell(c: CaseResult): string {
+  return c.relative ? formatRatio(c.relative.ratio, c.relative.spread) : '';
+}
+
 const HEADERS = ['case', 'median/op', 'spread (IQR)', 'time / baseline', 'speedup'];
 
 /** A text table of one group's results, aligned for a fixed-width terminal. */
 export function formatTable(group: GroupResult): string {
-  const header = [...HEADERS, metricHeader(group), 'remarks'];
-  const rows = group.cases.map((c) => [...cells(c), remarks(c).join('; ')]);
+  const relative = relativeHeader(group);
+  const header = [...HEADERS, metricHeader(group), ...(relative ? [relative] : []), 'remarks'];
+  const rows = group.cases.map((c) => [
+    ...cells(c),
+    ...(relative ? [relativeCell(c)] : []),
+    remarks(c, group).join('; '),
+  ]);
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col].length)));
   const line = (r: string[]) =>
     r
@@ -109,6 +142,7 @@ export interface ChartFile {
 /** The BENCHMARKS.md section of one group: heading, description, table and chart link. */
 export function groupMarkdown(group: GroupResult, chartPath: string): string {
   const unit = metricHeader(group);
+  const relative = relativeHeader(group);
   const header = [
     'case',
     'median/op',
@@ -116,12 +150,13 @@ export function groupMarkdown(group: GroupResult, chartPath: string): string {
     'time / baseline (±IQR)',
     'speedup',
     ...(unit ? [unit] : []),
+    ...(relative ? [`${relative} (±IQR)`] : []),
     'remarks',
   ];
   const rows = group.cases.map((c) => {
     const row = cells(c);
     if (!unit) row.pop();
-    return [...row, remarks(c).join('; ')].map(escapeCell);
+    return [...row, ...(relative ? [relativeCell(c)] : []), remarks(c, group).join('; ')].map(escapeCell);
   });
   const table = [header, header.map((_, i) => (i === 0 || i === header.length - 1 ? '---' : '---:')), ...rows]
     .map((r) => `| ${r.join(' | ')} |`)
@@ -136,7 +171,7 @@ export function groupMarkdown(group: GroupResult, chartPath: string): string {
     '',
     table,
     '',
-    `![${group.name}: speedup over baseline](${chartPath})`,
+    `![${group.name}: ${group.chart === 'relative' ? 'time relative to each row’s reference' : 'speedup over baseline'}](${chartPath})`,
     '',
   ].join('\n');
 }
@@ -149,6 +184,7 @@ function environmentMarkdown(env: Environment): string {
     `- CPU: ${env.cpu}, ${env.cores} logical cores (${env.availableParallelism} available), ${env.memoryGiB} GiB memory; load average ${env.loadAverage ?? 'n/a'} at start`,
     `- ${env.platform}/${env.arch} ${env.osRelease}; Node ${env.node}, V8 ${env.v8}`,
     `- Packages: ${packages}${env.commit ? `; commit ${env.commit}` : ''}`,
+    ...Object.entries(env.peers ?? {}).map(([name, text]) => `- ${name}: ${text}`),
     `- Measured: ${env.date}`,
   ].join('\n');
 }
@@ -166,14 +202,19 @@ export function toMarkdown(
   const markdown = [
     '# Benchmarks',
     '',
-    'Generated by `pnpm bench -- --markdown packages/bench/BENCHMARKS.md` (see packages/bench/README.md). Every candidate',
-    'is timed against its group baseline in the same run, interleaved round by round; "time / baseline" is the median',
-    'of the per-round ratios (below 1 is faster), "speedup" its inverse, and spreads are interquartile ranges as % of',
-    'the median.',
+    'Generated from the JSON of one run by `pnpm bench -- --markdown BENCHMARKS.md --from packages/bench/results/benchmarks.json',
+    '--charts docs/bench` (see packages/bench/README.md); not edited by hand. Every row of a group is timed in the same run,',
+    'interleaved round by round with the baseline; "time / baseline" is the median of the per-round ratios (below 1 is',
+    'faster), "speedup" its inverse, and spreads are interquartile ranges as % of the median. Where a group compares other',
+    "libraries, a further column gives each row's time relative to the Liouville row of the same dtype or level (or, for",
+    "the derivative-cost groups, to the same library's f), also as a median of per-round ratios. PyTorch rows are timed",
+    'inside the Python process (one request per sample, in the same rounds); every row runs on one thread. A row a library',
+    'cannot fill stays in its table with the reason.',
     ...(run.quick ? ['', '**Quick smoke run: short budgets, numbers are rough.**'] : []),
     '',
     environmentMarkdown(run.environment),
     '',
+    summaryMarkdown(run),
     ...run.groups.map((g, i) => groupMarkdown(g, charts[i].path)),
   ].join('\n');
   return { markdown, charts };

@@ -36,6 +36,8 @@ export function parseRun(text: string): BenchmarkRun {
     requireField(`groups[${g}]`, group, 'cases', 'array');
     (group.cases as Record<string, unknown>[]).forEach((c, i) => {
       requireField(`groups[${g}].cases[${i}]`, c, 'name', 'string');
+      // A row that was not run has no numbers (NaN, written as null).
+      if (typeof c.unavailable === 'string') return;
       requireField(`groups[${g}].cases[${i}]`, c, 'medianMs', 'number');
     });
   });

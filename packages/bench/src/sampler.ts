@@ -47,6 +47,8 @@ export function calibrate(
   sampleMs: number,
 ): number {
   const maxIters = 2 ** 30;
+  // A call that alone outlasts a sample is sampled one call at a time: nothing to calibrate.
+  if (estimateMs >= sampleMs) return 1;
   let iters = Math.min(maxIters, Math.max(1, Math.ceil(sampleMs / Math.max(estimateMs, 1e-7))));
   for (let attempt = 0; attempt < 6 && iters < maxIters; attempt++) {
     // The least of three samples: being descheduled only ever lengthens one, and a lengthened
@@ -58,4 +60,20 @@ export function calibrate(
     iters = Math.min(maxIters, Math.ceil(iters * Math.min(Math.max(scale, 1.5), 1024)));
   }
   return iters;
+}
+
+/**
+ * Warm-up of a self-timed case (one whose samples are timed by another process): single calls
+ * until `warmupMs` of wall-clock time have passed, at least two; returns the least time per call.
+ */
+export function warmUpTimed(loop: SampleLoop, state: unknown, warmupMs: number): number {
+  const start = performance.now();
+  let least = Number.POSITIVE_INFINITY;
+  for (let calls = 0; calls < 2 || performance.now() - start < warmupMs; calls++) {
+    least = Math.min(
+      least,
+      loop(() => undefined, state, 1),
+    );
+  }
+  return least;
 }

@@ -23,6 +23,8 @@ import {
   toJson,
   toMarkdown,
 } from '../src/index.js';
+import { ratioChartSvg } from '../src/chart.js';
+import { CaseUnavailableError, unavailableCase } from '../src/unavailable.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'liouville-bench-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -109,7 +111,89 @@ describe('runGroup', () => {
   });
 });
 
+describe('runGroup with peers', () => {
+  const quick = { budgetMs: 20, warmupMs: 5, sampleMs: 0.5, minRounds: 3 };
+
+  test('reports rows that cannot run, with their reason, and times the others', async () => {
+    const group = defineGroup({
+      name: 'rows',
+      description: 'unavailable rows',
+      baseline: defineCase({ name: 'base', setup: data, fn: (d) => sumPasses(d, 1) }),
+      cases: [
+        unavailableCase('no float64', 'this library has no float64'),
+        defineCase({
+          name: 'not installed',
+          setup: (): number => {
+            throw new CaseUnavailableError('not installed');
+          },
+          fn: () => 0,
+        }),
+        defineCase({ name: 'a peer', peer: 'Other', setup: data, fn: (d) => sumPasses(d, 1) }),
+      ],
+    });
+    const result = await runGroup(group, quick);
+    expect(result.cases.map((c) => c.unavailable)).toEqual([
+      undefined,
+      'this library has no float64',
+      'not installed',
+      undefined,
+    ]);
+    expect(Number.isNaN(result.cases[1].medianMs)).toBe(true);
+    expect(result.cases[3].medianMs).toBeGreaterThan(0);
+    const skipped = await runGroup(group, { ...quick, peers: false });
+    expect(skipped.cases[3].unavailable).toBe('peers excluded from this run');
+    const { markdown } = toMarkdown({ format: 1, environment: describeEnvironment(), quick: true, groups: [result] });
+    expect(markdown).toContain('not run: this library has no float64');
+    expect(ratioChartSvg(result)).toContain('not run: not installed');
+    // The JSON form keeps the rows (NaN as null) and reads back.
+    const back = parseRun(toJson({ format: 1, environment: describeEnvironment(), quick: true, groups: [result] }));
+    expect(back.groups[0].cases[2].unavailable).toBe('not installed');
+  });
+
+  test("uses a self-timed case's own times, and compares rows with their reference per round", async () => {
+    const group = defineGroup({
+      name: 'timed',
+      description: 'self-timed',
+      compareTo: (name) => (name === 'half' ? 'reported' : undefined),
+      compareLabel: 'reported',
+      baseline: defineCase({ name: 'base', setup: data, fn: (d) => sumPasses(d, 1) }),
+      cases: [
+        // Reports 2 ms per call whatever it takes here.
+        defineCase({ name: 'reported', fn: () => 0, timed: (_s, iterations) => 2 * iterations }),
+        defineCase({ name: 'half', fn: () => 0, timed: (_s, iterations) => iterations }),
+      ],
+    });
+    const result = await runGroup(group, quick);
+    expect(result.cases[1].medianMs).toBe(2);
+    expect(result.cases[1].iterations).toBe(1);
+    expect(result.cases[2].relative).toEqual({ to: 'reported', ratio: 0.5, spread: 0 });
+    expect(result.compareLabel).toBe('reported');
+  });
+
+  test('accepts an async setup', async () => {
+    const group = defineGroup({
+      name: 'async',
+      description: 'async setup',
+      baseline: defineCase({ name: 'base', setup: async () => data(), fn: (d) => sumPasses(d, 1) }),
+      cases: [],
+    });
+    expect((await runGroup(group, quick)).cases[0].medianMs).toBeGreaterThan(0);
+  });
+});
+
 describe('defineGroup', () => {
+  test('rejects a comparison with a case the group does not have', () => {
+    const base = defineCase({ name: 'base', fn: () => 0 });
+    expect(() =>
+      defineGroup({
+        name: 'g',
+        description: '',
+        baseline: base,
+        cases: [{ ...base, name: 'x', relativeTo: 'missing' }],
+      }),
+    ).toThrow(InvalidArgumentError);
+  });
+
   test('rejects two cases with the same name', () => {
     const same = defineCase({ name: 'same', fn: () => 0 });
     expect(() => defineGroup({ name: 'g', description: '', baseline: same, cases: [same] })).toThrow(
@@ -191,6 +275,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--fliter', 'x'])).toThrow(InvalidArgumentError);
     expect(() => parseArgs(['--json'])).toThrow(InvalidArgumentError);
     expect(parseArgs(['--budget', '250', '--quick'])).toMatchObject({ budgetMs: 250, quick: true });
+    expect(parseArgs(['--no-peers'])).toMatchObject({ noPeers: true });
   });
 });
 

@@ -7,7 +7,10 @@
 import { type Value, grad, hvp, mul, sin, square, sum } from '@liouville/ad';
 import { type Tensor, randomKey, randomNormal, splitKey, tensor } from '@liouville/linalg';
 import { type MlpParams, mlp } from '@liouville/nn';
-import { type Claim, type Group, defineCase, defineGroup } from '../harness.js';
+import { type Case, type Claim, type Group, defineCase, defineGroup } from '../harness.js';
+import { type SinSquareProblem, jaxPair, plainPair, tfjsPair, torchRows } from '../peers/adCostPeers.js';
+import { TFJS_NO_FLOAT64, TFJS_NO_FORWARD } from '../peers/tfjs.js';
+import { unavailableCase } from '../unavailable.js';
 import { uniformArray } from './deterministic.js';
 
 /** The targets of the issue, as claims on speedup = f time / derivative time. */
@@ -22,26 +25,57 @@ function vectorInputs(n: number): { x: Tensor; v: Tensor } {
   return { x: tensor(uniformArray(n, 11, -2, 2), [n]), v: tensor(uniformArray(n, 12), [n]) };
 }
 
-/** grad/f and hvp/f for f(x) = Σ sin(x)·x² at one size; claims only where the issue sets them. */
-function vectorGroup(n: number, label: string, claims: boolean, budgetMs: number): Group {
+/** The same f and derivatives in the peers, each compared with its own f (see peers/adCostPeers.ts). */
+function peerRows(n: number): Case[] {
+  const problem: SinSquareProblem = {
+    n,
+    inputs: () => ({ x: uniformArray(n, 11, -2, 2), v: uniformArray(n, 12) }),
+  };
+  return [
+    ...plainPair(problem),
+    ...torchRows(problem),
+    ...jaxPair(problem, 'float64', false),
+    ...jaxPair(problem, 'float64', true),
+    ...tfjsPair(problem, 'cpu'),
+    ...tfjsPair(problem, 'wasm'),
+    unavailableCase('tfjs float64', TFJS_NO_FLOAT64),
+    unavailableCase('tfjs hvp forward over reverse', TFJS_NO_FORWARD),
+  ];
+}
+
+/** grad/f and hvp/f for f(x) = Σ sin(x)·x² at one size; claims only where the issue sets them; peers where asked. */
+function vectorGroup(n: number, label: string, claims: boolean, budgetMs: number, peers = false): Group {
   return defineGroup({
     name: `ad-cost sin·x² n=${label}`,
-    description: `f(x) = sum(sin(x)·x²) for x of ${label} float64 elements; time / baseline is the cost of the derivative in units of f.`,
+    description:
+      `f(x) = sum(sin(x)·x²) for x of ${label} float64 elements; time / baseline is the cost of the derivative in units of f.` +
+      (peers
+        ? " Each peer's rows are compared, round by round, with that peer's own f (the column time / reference, and the chart): the cost of its hvp in units of its f. PyTorch rows are timed inside the Python process, in the same rounds."
+        : ''),
     budgetMs,
-    baseline: defineCase({ name: 'f(x)', setup: () => vectorInputs(n), fn: ({ x }) => sinSquareSum(x) }),
+    ...(peers ? { chart: 'relative' as const, compareLabel: 'own f' } : {}),
+    baseline: defineCase({
+      name: 'f(x)',
+      setup: () => vectorInputs(n),
+      fn: ({ x }) => sinSquareSum(x),
+      ...(peers ? { relativeTo: 'f(x)' } : {}),
+    }),
     cases: [
       defineCase({
         name: 'grad(f)(x)',
         setup: () => vectorInputs(n),
         fn: ({ x }) => grad(sinSquareSum)(x),
         ...(claims ? { claim: GRAD_CLAIM, note: 'target: ≤ 3× f' } : {}),
+        ...(peers ? { relativeTo: 'f(x)' } : {}),
       }),
       defineCase({
         name: 'hvp(f, x, v)',
         setup: () => vectorInputs(n),
         fn: ({ x, v }) => hvp(sinSquareSum, x, v),
         ...(claims ? { claim: HVP_CLAIM, note: 'target: ≤ 6× f' } : {}),
+        ...(peers ? { relativeTo: 'f(x)' } : {}),
       }),
+      ...(peers ? peerRows(n) : []),
     ],
   });
 }
@@ -96,7 +130,7 @@ const mlpGroup: Group = defineGroup({
 /** The ad-cost groups: f(x) = Σ sin(x)·x² at n = 10, 1e3, 1e6, and the MLP batch. */
 export const adCostGroups: readonly Group[] = [
   vectorGroup(10, '10', false, 1500),
-  vectorGroup(1_000, '1e3', false, 1500),
-  vectorGroup(1_000_000, '1e6', true, 5000),
+  vectorGroup(1_000, '1e3', false, 1000, true),
+  vectorGroup(1_000_000, '1e6', true, 2000, true),
   mlpGroup,
 ];

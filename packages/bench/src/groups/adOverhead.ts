@@ -6,6 +6,13 @@
 import * as AD from '@liouville/ad';
 import * as L from '@liouville/linalg';
 import { type Group, defineCase, defineGroup } from '../harness.js';
+import {
+  type ChainProblem,
+  jaxChainRows,
+  tfjsChainRows,
+  tfjsChainUnavailable,
+  torchChainRows,
+} from '../peers/overheadPeers.js';
 
 /** Operations per call. With 1000, the median time of one call in µs reads as ns per operation. */
 export const CHAIN_OPS = 1000;
@@ -82,12 +89,28 @@ function tensorOperands() {
   };
 }
 
+/** The Liouville row each peer row is compared with, by the level after ': ' in the peer row's name. */
+const OURS_BY_LEVEL: Record<string, string> = {
+  plain: 'ad ops on Tensor',
+  'jit plain': 'ad ops on Tensor',
+  jvp: 'jvp (Dual)',
+  grad: 'grad (Node)',
+  'jit grad': 'grad (Node)',
+  'jvp of grad': 'jvp of grad (forward over reverse)',
+  'grad of grad': 'grad of grad (reverse over reverse)',
+};
+
+/** The chain for the peers: the same numbers and length. */
+const PEER_CHAIN: ChainProblem = { ops: CHAIN_OPS, x: X0, v: V0, a: A, b: B };
+
 /** ns per operation at each level of the algebra, against the same chain in plain JavaScript updating one array in place. */
 export const adOverheadGroup: Group = defineGroup({
   name: 'ad-overhead',
-  description: `One call = a chain of ${CHAIN_OPS} elementwise ops (x·a, + b alternately) on shape [${WIDTH}] float64, then a sum: median/op in µs reads as ns per operation.`,
+  description: `One call = a chain of ${CHAIN_OPS} elementwise ops (x·a, + b alternately) on shape [${WIDTH}] float64 (float32 for tfjs), then a sum: median/op in µs reads as ns per operation. PyTorch rows are timed inside the Python process (no Python-to-Node call in the sample), in the same rounds.`,
   metric: { unit: 'Mop/s', perOp: CHAIN_OPS, scale: 1e-6 },
-  budgetMs: 2500,
+  budgetMs: 700,
+  compareTo: (name) => OURS_BY_LEVEL[name.split(': ')[1] ?? ''],
+  compareLabel: 'Liouville, same level',
   baseline: defineCase({
     name: 'plain JS, in place',
     setup: jsOperands,
@@ -136,5 +159,10 @@ export const adOverheadGroup: Group = defineGroup({
       setup: tensorOperands,
       fn: ({ x, gradGradF }) => gradGradF(x),
     }),
+    ...torchChainRows(PEER_CHAIN),
+    ...jaxChainRows(PEER_CHAIN),
+    ...tfjsChainRows(PEER_CHAIN, 'cpu'),
+    ...tfjsChainRows(PEER_CHAIN, 'wasm'),
+    ...tfjsChainUnavailable(),
   ],
 });

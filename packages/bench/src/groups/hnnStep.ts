@@ -4,42 +4,20 @@
 // loss mean‖J∇ₓH − y‖² (fieldLoss), its parameter gradient and an Adam update. The in-run
 // baseline is the same step derived by hand in plain float64 JavaScript (handHnn.ts).
 import { type Value, valueAndGrad } from '@liouville/ad';
-import { type FieldModel, type InputGradientMode, fieldLoss, hnnModel } from '@liouville/hamiltonian';
-import { type DType, type Tensor, randomKey, tensor } from '@liouville/linalg';
+import { type InputGradientMode, fieldLoss } from '@liouville/hamiltonian';
+import { type DType, type Tensor, tensor } from '@liouville/linalg';
 import { type AdamState, type MlpParams, adam } from '@liouville/nn';
 import { type Case, type Group, defineCase, defineGroup } from '../harness.js';
-import { uniformArray } from './deterministic.js';
-import { type HandHnn, handHnn, handHnnStep } from './handHnn.js';
+import { handHnnStep } from './handHnn.js';
+import { HNN_BATCH, INPUT_DIM, LEARNING_RATE, handSetup, hnnBatch, hnnSetup } from './hnnData.js';
+import { jaxHnnCase, tfjsHnnCase, torchHnnCase } from '../peers/hnnPeers.js';
+import { TFJS_NO_FLOAT64, TFJS_NO_FORWARD } from '../peers/tfjs.js';
+import { unavailableCase } from '../unavailable.js';
 
-/** Rows per step, as in the reference's training scripts. */
-export const HNN_BATCH = 750;
-const INPUT_DIM = 2;
-const LEARNING_RATE = 1e-3;
+export { HNN_BATCH, handSetup, hnnBatch, hnnSetup } from './hnnData.js';
 
 /** Median ms per step of the reference PyTorch 1.13 CPU code, 1 thread (REFERENCE.md): another run, not this one. */
 export const PYTORCH_REFERENCE_MS = { float64: 16.3, float32: 8.3 } as const;
-
-/**
- * A batch of the reference's pendulum task: x = (q, p) uniform in [−1, 1]², targets its
- * Hamiltonian field for H = 3(1 − cos q) + p² (the reference code's pendulum): (2p, −3 sin q).
- */
-export function hnnBatch(): { x: Float64Array; y: Float64Array } {
-  const x = uniformArray(HNN_BATCH * INPUT_DIM, 21);
-  const y = new Float64Array(x.length);
-  for (let b = 0; b < HNN_BATCH; b++) {
-    const q = x[2 * b];
-    const p = x[2 * b + 1];
-    y[2 * b] = 2 * p;
-    y[2 * b + 1] = -3 * Math.sin(q);
-  }
-  return { x, y };
-}
-
-/** The model with the given input-gradient mode and dtype, and its initial parameters (seed 0). */
-export function hnnSetup(mode: InputGradientMode, dtype: DType): { model: FieldModel; params: MlpParams } {
-  const model = hnnModel({ inputDim: INPUT_DIM, inputGradient: mode, dtype });
-  return { model, params: model.init(randomKey(0)) };
-}
 
 /** A training loop's state: parameters and optimiser state carried from one step to the next. */
 interface LiouvilleStep {
@@ -76,39 +54,31 @@ function liouvilleSetup(mode: InputGradientMode, dtype: DType): () => LiouvilleS
   };
 }
 
-/** The hand-written step over the same initial parameters (float64) and data. */
-export function handSetup(): HandHnn {
-  const { params } = hnnSetup('reverse', 'float64');
-  const { x, y } = hnnBatch();
-  const arrays = {
-    W0: params.W0.data as Float64Array,
-    b0: params.b0.data as Float64Array,
-    W1: params.W1.data as Float64Array,
-    b1: params.b1.data as Float64Array,
-    W2: params.W2.data as Float64Array,
-  };
-  return handHnn(arrays, x, y, INPUT_DIM, { lr: LEARNING_RATE, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
-}
-
 function liouvilleCase(mode: InputGradientMode, dtype: DType): Case<LiouvilleStep> {
   const reference = PYTORCH_REFERENCE_MS[dtype];
   return defineCase({
     name: `Liouville ${dtype}, input gradient ${mode}`,
     setup: liouvilleSetup(mode, dtype),
     fn: liouvilleHnnStep,
-    note: `PyTorch ${dtype} ${reference} ms (other run, REFERENCE.md)`,
+    note: `PyTorch ${dtype} ${reference} ms in REFERENCE.md (another run)`,
   });
 }
 
-/** ms per HNN training step, Liouville in float64/float32 and both input-gradient modes, against the hand-written step. */
+/** ms per HNN training step: Liouville in float64/float32 and both input-gradient modes, and the peers, against the hand-written step. */
 export const hnnStepGroup: Group = defineGroup({
   name: 'hnn-step',
   description:
-    `One HNN training step: hnnModel({ inputDim: 2 }) = MLP 2→200→200→2 tanh (H = output 2, as the reference code), ` +
-    `batch ${HNN_BATCH}, loss mean‖J∇ₓH − y‖², parameter gradient, Adam. For context only, from another run ` +
-    `(REFERENCE.md, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32 — not a same-run ratio.`,
+    `One HNN training step at the spring task's configuration: MLP 2→200→200→2 tanh (H = output 2, as the reference code's ` +
+    `hnnModel({ inputDim: 2 })), batch ${HNN_BATCH}, loss mean‖J∇ₓH − y‖², parameter gradient, Adam lr 1e-3; every row starts ` +
+    'from the same parameters and batch. PyTorch rows are timed inside the Python process (one request per sample, same rounds). ' +
+    `For context, from another run (REFERENCE.md, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32.`,
   metric: { unit: 'steps/s', perOp: 1 },
-  budgetMs: 8000,
+  budgetMs: 2000,
+  compareTo: (name) =>
+    name.toLowerCase().includes('float32')
+      ? 'Liouville float32, input gradient reverse'
+      : 'Liouville float64, input gradient reverse',
+  compareLabel: 'Liouville reverse, same dtype',
   baseline: defineCase({
     name: 'hand-derived plain JS, float64',
     setup: handSetup,
@@ -120,5 +90,16 @@ export const hnnStepGroup: Group = defineGroup({
     liouvilleCase('reverse', 'float64'),
     liouvilleCase('forward', 'float32'),
     liouvilleCase('reverse', 'float32'),
+    torchHnnCase('float64'),
+    torchHnnCase('float32'),
+    jaxHnnCase('float64', false),
+    jaxHnnCase('float64', true),
+    jaxHnnCase('float32', false),
+    jaxHnnCase('float32', true),
+    tfjsHnnCase('cpu', 'exp form'),
+    tfjsHnnCase('wasm', 'exp form'),
+    tfjsHnnCase('cpu', 'tf.tanh'),
+    unavailableCase('tfjs float64', TFJS_NO_FLOAT64),
+    unavailableCase('tfjs, input gradient forward', TFJS_NO_FORWARD),
   ],
 });

@@ -5,7 +5,9 @@ import { adCostGroups } from './adCost.js';
 import { adOverheadGroup } from './adOverhead.js';
 import { hnnStepGroup } from './hnnStep.js';
 import { integratorGroups } from './integrators.js';
+import { leapfrogAdGroup } from './leapfrogAd.js';
 import { matmulGroup } from './matmul.js';
+import { twoBodyGroup } from './twoBody.js';
 
 /** Every benchmark group of the default suite. */
 export const allGroups: readonly Group[] = [
@@ -14,4 +16,6 @@ export const allGroups: readonly Group[] = [
   adOverheadGroup,
   hnnStepGroup,
   ...integratorGroups,
+  leapfrogAdGroup,
+  twoBodyGroup,
 ];

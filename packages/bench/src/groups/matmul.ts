@@ -3,6 +3,9 @@
 // be at least 2× the naive loop (which measures about 0.9 GFLOP/s here)".
 import { type Tensor, matmul, tensor } from '@liouville/linalg';
 import { type Case, defineCase, defineGroup } from '../harness.js';
+import { type MatmulProblem, jaxMatmulCase, tfjsMatmulCase, torchMatmulCase } from '../peers/matmulPeers.js';
+import { TFJS_NO_FLOAT64 } from '../peers/tfjs.js';
+import { unavailableCase } from '../unavailable.js';
 import { filled } from './deterministic.js';
 
 const M = 750;
@@ -59,6 +62,9 @@ function plainIjk64(a: Float64Array, b: Float64Array, m: number, k: number, n: n
   return c;
 }
 
+/** The operands for the peers: the float64 values of the Liouville rows (float32 rows round them). */
+const PROBLEM: MatmulProblem = { m: M, k: K, n: N, operands: float64Operands };
+
 const ourClaim = { minSpeedup: 2, text: 'at least 2× the naive i-k-j loop' };
 
 function liouvilleCase(dtype: 'float64' | 'float32'): Case<{ a: Tensor; b: Tensor }> {
@@ -77,8 +83,11 @@ function liouvilleCase(dtype: 'float64' | 'float32'): Case<{ a: Tensor; b: Tenso
 /** Liouville's `matmul` against naive loops written here, float64 and float32, in GFLOP/s. */
 export const matmulGroup = defineGroup({
   name: 'matmul',
-  description: `Matrix product (${M}×${K}) · (${K}×${N}), output allocated per call; GFLOP/s counts 2·m·k·n flops per product.`,
+  description: `Matrix product (${M}×${K}) · (${K}×${N}), output allocated per call; GFLOP/s counts 2·m·k·n flops per product. All rows run on one thread; PyTorch rows are timed inside the Python process, in the same rounds.`,
   metric: { unit: 'GFLOP/s', perOp: 2 * M * K * N, scale: 1e-9 },
+  budgetMs: 2500,
+  compareTo: (name) => (name.toLowerCase().includes('float32') ? 'linalg matmul, float32' : 'linalg matmul, float64'),
+  compareLabel: 'Liouville, same dtype',
   baseline: defineCase({
     name: 'naive i-k-j, Float64Array',
     setup: float64Operands,
@@ -98,5 +107,13 @@ export const matmulGroup = defineGroup({
     }),
     liouvilleCase('float64'),
     liouvilleCase('float32'),
+    torchMatmulCase(PROBLEM, 'float64'),
+    torchMatmulCase(PROBLEM, 'float32'),
+    jaxMatmulCase(PROBLEM, 'float64', false),
+    jaxMatmulCase(PROBLEM, 'float32', false),
+    jaxMatmulCase(PROBLEM, 'float32', true),
+    tfjsMatmulCase(PROBLEM, 'cpu'),
+    tfjsMatmulCase(PROBLEM, 'wasm'),
+    unavailableCase('tfjs float64', TFJS_NO_FLOAT64),
   ],
 });

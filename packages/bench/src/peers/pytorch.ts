@@ -1,0 +1,120 @@
+// PyTorch on the CPU as a peer: Debian's python3-torch (apt-get install python3-torch) run by
+// /usr/bin/python3, in one long-lived process serving every PyTorch case of a run
+// (python/torch_peer.py). A sample of a PyTorch case is one request: the Python side runs the
+// calibrated number of calls and times them itself with time.perf_counter, so the sample holds
+// the calls and not the pipe. Its samples are taken in the same interleaved rounds as the
+// Liouville cases, and its ratio is formed the same way (median of per-round ratios).
+// Threads: torch.set_num_threads(1) and OMP/MKL_NUM_THREADS=1, as the Liouville cases run on one.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CaseUnavailableError } from '../unavailable.js';
+import { SyncProcess } from './syncProcess.js';
+
+/** The interpreter Debian's python3-torch installs for. */
+export const PYTHON = '/usr/bin/python3';
+const SCRIPT = fileURLToPath(new URL('../../python/torch_peer.py', import.meta.url));
+
+/** What the Python side reports about itself. */
+export interface TorchInfo {
+  torch: string;
+  python: string;
+  threads: number;
+  interopThreads: number;
+  functorch: boolean;
+  /** The BLAS library the Python process loaded (Debian's torch uses the system's libblas.so.3). */
+  blas: string;
+}
+
+interface Answer {
+  error?: string;
+}
+
+/** A connection to the PyTorch process. */
+export interface TorchPeer {
+  info: TorchInfo;
+  /** Builds a task on the Python side; returns its id. */
+  setup(task: Record<string, unknown>): number;
+  /** Runs `iters` calls of a task and returns the time the Python side measured, ms. */
+  run(id: number, iters: number): number;
+  /** The task's numbers, for correctness checks. */
+  check<T>(id: number): T;
+}
+
+let connection: TorchPeer | string | undefined;
+
+function ask<T>(process: SyncProcess, request: Record<string, unknown>): T {
+  const answer = process.request<T & Answer>(request);
+  if (answer?.error !== undefined) throw new Error(`PyTorch peer: ${answer.error}`);
+  return answer;
+}
+
+function connect(): TorchPeer | string {
+  if (!existsSync(PYTHON)) return `not installed (${PYTHON} not found; apt-get install python3-torch)`;
+  const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+  const child = new SyncProcess(PYTHON, [SCRIPT], { env, timeoutMs: 300_000 });
+  let info: TorchInfo;
+  try {
+    info = ask<TorchInfo>(child, { op: 'hello' });
+  } catch (error) {
+    child.close();
+    const message = error instanceof Error ? error.message : String(error);
+    return `not installed (${message.replace(/^PyTorch peer: /, '')}; apt-get install python3-torch)`;
+  }
+  return {
+    info,
+    setup: (task) => ask<{ id: number }>(child, { op: 'setup', ...task }).id,
+    run: (id, iters) => ask<{ ms: number }>(child, { op: 'run', id, iters }).ms,
+    check: <T>(id: number) => ask<T>(child, { op: 'check', id }),
+  };
+}
+
+/** The PyTorch process, started on first use; a string says why there is none. */
+export function torchPeer(): TorchPeer | string {
+  connection ??= connect();
+  return connection;
+}
+
+/** The PyTorch process, or a CaseUnavailableError that the harness reports as the row's reason. */
+export function requireTorch(): TorchPeer {
+  const peer = torchPeer();
+  if (typeof peer === 'string') throw new CaseUnavailableError(peer);
+  return peer;
+}
+
+/** An array as the Python side reads it: base64 of its values as little-endian float64, and its shape. */
+export function wireArray(values: ArrayLike<number>, shape: readonly number[]): { b64: string; shape: number[] } {
+  const data = Float64Array.from(values);
+  return { b64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'), shape: [...shape] };
+}
+
+/** The state of a PyTorch case: the peer and the id of its task. */
+export interface TorchTask {
+  peer: TorchPeer;
+  id: number;
+}
+
+/** Sets up a task for a case (call from the case's setup). */
+export function torchTask(task: Record<string, unknown>): TorchTask {
+  const peer = requireTorch();
+  return { peer, id: peer.setup(task) };
+}
+
+/** A self-timed sample of a PyTorch case: `iters` calls timed by the Python side. */
+export function torchTimed(state: TorchTask, iters: number): number {
+  return state.peer.run(state.id, iters);
+}
+
+/** One call, timed from Node (request included): used only where the harness needs a plain call. */
+export function torchCall(state: TorchTask): number {
+  return state.peer.run(state.id, 1);
+}
+
+/** The environment record of PyTorch in this run: version, threads and BLAS, or why it is absent. */
+export function torchEnvironment(): Record<string, string> {
+  if (connection === undefined) return {};
+  if (typeof connection === 'string') return { PyTorch: connection };
+  const { info } = connection;
+  return {
+    PyTorch: `${info.torch} (Python ${info.python}, ${PYTHON}), ${info.threads} thread, ${info.interopThreads} interop thread, functorch ${info.functorch ? 'yes' : 'no'}, BLAS ${info.blas}`,
+  };
+}
