@@ -96,6 +96,8 @@ export interface ReproduceResults {
   readonly options: Readonly<Record<string, unknown>>;
   readonly environment: Readonly<Record<string, unknown>>;
   readonly timing: { readonly totalSeconds: number };
+  /** False while a run is in progress: results.json is rewritten after every finished task. */
+  readonly complete: boolean;
   readonly referenceFile: string;
   readonly tasks: Readonly<Partial<Record<TaskName, TaskResult>>>;
   readonly plots: readonly string[];

@@ -138,6 +138,7 @@ function resultsDocument(
   seconds: number,
   referencePath: string,
   plots: string[],
+  complete: boolean,
 ): ReproduceResults {
   return {
     format: RESULTS_FORMAT,
@@ -147,6 +148,7 @@ function resultsDocument(
     options: { ...o, out: o.out, profile: o.quick ? 'quick' : o.steps === undefined ? 'reference' : 'custom-steps' },
     environment: environmentInfo(io.cwd),
     timing: { totalSeconds: seconds },
+    complete,
     referenceFile: referencePath,
     tasks: Object.fromEntries(tasks.map((t) => [t.task, t])),
     plots,
@@ -182,6 +184,11 @@ async function trainInWorkers(io: CliIO, task: PreparedTask, o: ReproduceOptions
   return task.datasets.map((_, i) => ({ baseline: results[2 * i], hnn: results[2 * i + 1] }));
 }
 
+/** Writes results.json atomically. */
+function writeResults(out: string, doc: ReproduceResults): void {
+  writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(doc, null, 1)}\n`);
+}
+
 /** Runs `liouville reproduce`; returns the exit status. */
 export async function runReproduce(argv: readonly string[], io: CliIO): Promise<number> {
   const values = parseFlags(reproduceSpec, argv);
@@ -198,14 +205,27 @@ export async function runReproduce(argv: readonly string[], io: CliIO): Promise<
   const prepared: PreparedTask[] = o.tasks.map((name) => prepareTask(io, name, o, reference));
   ensureWritableFolder(join(o.out, 'params'));
   const results: TaskResult[] = [];
+  const document = (complete: boolean) =>
+    resultsDocument(
+      argv,
+      o,
+      io,
+      results,
+      (io.now() - started) / 1000,
+      reference.path,
+      complete ? results.flatMap(plotNames) : [],
+      complete,
+    );
   for (const task of prepared) {
     const h = hyperparametersFor(task.spec, o.steps);
     const models = o.jobs > 1 ? await trainInWorkers(io, task, o) : trainSequentially(io, task, h, o);
     results.push(taskResult(task, h, models, reference));
+    // Saved after every task, so a failure in a later task keeps the finished ones.
+    if (results.length < prepared.length) writeResults(o.out, document(false));
   }
   const plots = results.flatMap(plotNames);
-  const doc = resultsDocument(argv, o, io, results, (io.now() - started) / 1000, reference.path, plots);
-  writeFileAtomic(join(o.out, 'results.json'), `${JSON.stringify(doc, null, 1)}\n`);
+  const doc = document(true);
+  writeResults(o.out, doc);
   if (note !== undefined) io.stdout(`${note}\n`);
   for (const task of results) io.stdout(`\n${taskTable(task)}`);
   await plotResults(io, doc, o.out, o.out, preparedData(prepared));
