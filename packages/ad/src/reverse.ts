@@ -1,7 +1,7 @@
 import * as L from '@liouville/linalg';
 import { ShapeError, formatShape } from '@liouville/linalg';
 import { type ActiveTrace, bind, inRule, withTrace } from './bind.js';
-import { add, cast, reshape, stack, zerosLike } from './ops.js';
+import { add, broadcastTo, cast, reshape, stack, zerosLike } from './ops.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { rules } from './rules/index.js';
 import { type Tree, type TreeDef, flatten, matchTrees, unflatten } from './tree.js';
@@ -70,8 +70,9 @@ export class ReverseTrace implements ActiveTrace {
     for (const [id, c] of seeds) accumulate(id, c);
     for (let i = this.tape.length - 1; i >= 0; i--) {
       const entry = this.tape[i];
-      const cotangent = cotangents[entry.outId];
-      if (cotangent === undefined) continue;
+      const accumulated = cotangents[entry.outId];
+      if (accumulated === undefined) continue;
+      const cotangent = cotangentFor(entry, accumulated);
       const wanted = entry.inputIds.map((id) => id >= 0);
       const rule = rules[entry.primitive] as (typeof rules)[Primitive];
       const inputs = inRule(entry.primitive, 'reverse', () =>
@@ -83,6 +84,43 @@ export class ReverseTrace implements ActiveTrace {
     }
     return cotangents;
   }
+}
+
+/**
+ * Reverse rules that only multiply the cotangent elementwise by partial derivatives: given inputs
+ * of the output's own shape, a cotangent that still broadcasts (a summed axis kept as size 1,
+ * see rules/reduction.ts) yields input cotangents of the full shape without being expanded first.
+ */
+const SCALES_COTANGENT: ReadonlySet<Primitive> = new Set<Primitive>([
+  'mul',
+  'div',
+  'mulAdd',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'sqrt',
+  'square',
+  'sin',
+  'cos',
+  'tanh',
+  'abs',
+  'sigmoid',
+  'softplus',
+  'relu',
+]);
+
+/** The cotangent a rule receives: expanded to the output's shape unless the rule can take it as it is. */
+function cotangentFor(entry: TapeEntry, cotangent: Value): Value {
+  if (L.shapesEqual(cotangent.shape, entry.out.shape)) return cotangent;
+  const elementwise =
+    SCALES_COTANGENT.has(entry.primitive) && entry.primals.every((p) => L.shapesEqual(p.shape, entry.out.shape));
+  return elementwise ? cotangent : broadcastTo(cotangent, entry.out.shape);
+}
+
+/** A cotangent with its variable's shape: one that still broadcasts is expanded. */
+function expandTo(cotangent: Value, shape: L.Shape): Value {
+  return L.shapesEqual(cotangent.shape, shape) ? cotangent : broadcastTo(cotangent, shape);
 }
 
 /** What a forward pass under a reverse trace leaves for its pullbacks. */
@@ -118,8 +156,9 @@ function pullFlat(rec: Recording, cotangents: readonly Value[]): Value[] {
   const result = rec.trace.backward(seeds);
   // A float32 input met by a float64 constant gets a float64 cotangent: cast it back (as JAX does).
   return rec.inputs.map((node) => {
-    const c = result[node.id];
-    if (c === undefined) return zerosLike(node.primal);
+    const found = result[node.id];
+    if (found === undefined) return zerosLike(node.primal);
+    const c = expandTo(found, node.primal.shape);
     return c.dtype === node.primal.dtype ? c : cast(c, node.primal.dtype);
   });
 }

@@ -30,6 +30,13 @@ function formatBytes(bytes: number): string {
   return `${bytes.toFixed(0)} B`;
 }
 
+/** A target as a reader states it: a speedup of at least k, or a cost of at most k times the baseline. */
+function claimText(minSpeedup: number): string {
+  return minSpeedup >= 1
+    ? `target ≥${minSpeedup}× faster:`
+    : `target ≤${Number((1 / minSpeedup).toPrecision(3))}× the baseline's time:`;
+}
+
 /** Remarks on a case: baseline mark, reason it was not run, claim outcome, memory per call, note. */
 function remarks(c: CaseResult, group?: GroupResult): string[] {
   const out: string[] = [];
@@ -37,7 +44,7 @@ function remarks(c: CaseResult, group?: GroupResult): string[] {
   if (c.unavailable !== undefined) out.push(`not run: ${c.unavailable}`);
   if (c.relative && group && group.compareLabel === undefined && c.relative.to !== commonReference(group))
     out.push(`relative to: ${c.relative.to}`);
-  if (c.claim) out.push(`target ≥${c.claim.minSpeedup}× ${c.claim.met ? 'met' : 'NOT met'}`);
+  if (c.claim) out.push(`${claimText(c.claim.minSpeedup)} ${c.claim.met ? 'met' : 'NOT met'}`);
   if (c.heapBytesPerOp !== undefined)
     out.push(`heap ${c.heapBytesPerOp === null ? 'n/a' : formatBytes(c.heapBytesPerOp)}/op`);
   if (c.note) out.push(c.note);

@@ -27,16 +27,18 @@ type UnaryKernel = (x: TypedArray, out: TypedArray, n: number) => void;
 /**
  * Element type combinations get their own compiled copy of each loop, so every loop only ever
  * sees one kind of typed array (V8 then emits monomorphic loads and stores). The source URL names
- * the loop in CPU profiles.
+ * the loop in CPU profiles. The cache is indexed by a bit per dtype (float32 = 1), not by a
+ * string key: on tiny tensors, building a key cost as much as the arithmetic.
  */
 function perDType<K>(compile: () => K): (...dtypes: DType[]) => K {
-  const cache = new Map<string, K>();
+  const cache: (K | undefined)[] = [];
   return (...dtypes) => {
-    const key = dtypes.join();
-    let kernel = cache.get(key);
+    let index = 1;
+    for (const dtype of dtypes) index = 2 * index + (dtype === 'float32' ? 1 : 0);
+    let kernel = cache[index];
     if (kernel === undefined) {
       kernel = compile();
-      cache.set(key, kernel);
+      cache[index] = kernel;
     }
     return kernel;
   };
@@ -78,6 +80,17 @@ function applyBinary(operation: string, kernels: (...dtypes: DType[]) => BinaryK
     const out = allocate(dtype, a.size);
     kernel(a.data, 0, 1, b.data, 0, 1, out, 0, a.size);
     return new Tensor(out, a.shape);
+  }
+  // A one-element operand of no higher rank (a scalar factor, a step size) leaves the other's shape.
+  if (b.size === 1 && b.rank <= a.rank) {
+    const out = allocate(dtype, a.size);
+    kernel(a.data, 0, 1, b.data, 0, 0, out, 0, a.size);
+    return new Tensor(out, a.shape);
+  }
+  if (a.size === 1 && a.rank <= b.rank) {
+    const out = allocate(dtype, b.size);
+    kernel(a.data, 0, 0, b.data, 0, 1, out, 0, b.size);
+    return new Tensor(out, b.shape);
   }
   const shape = broadcastShapes(operation, a.shape, b.shape);
   const size = sizeOf(shape);
@@ -133,8 +146,27 @@ function unaryOp(name: string, expression: string): (x: Tensor) => Tensor {
 export const add = binaryOp('add', 'x + y');
 /** a − b, broadcasting. */
 export const sub = binaryOp('sub', 'x - y');
-/** a · b elementwise, broadcasting. */
-export const mul = binaryOp('mul', 'x * y');
+const multiply = binaryOp('mul', 'x * y');
+
+/**
+ * True when `one` is a one-element tensor holding exactly 1 whose product with `other` has
+ * `other`'s shape and dtype: x·1 = x bit for bit (NaN, ±0 and ±∞ included), so the product is
+ * `other` itself and no pass over the data is needed. Reverse mode meets this on every
+ * `grad` of a `sum`, whose cotangent is a broadcast 1 (see ad's rules/reduction.ts).
+ */
+function isUnitFactor(one: Tensor, other: Tensor): boolean {
+  return one.size === 1 && one.data[0] === 1 && one.rank <= other.rank && resultDType(one, other) === other.dtype;
+}
+
+/**
+ * a · b elementwise, broadcasting. A factor that is a one-element 1 returns the other operand
+ * (tensors are immutable, so sharing it is safe).
+ */
+export function mul(a: Tensor, b: Tensor): Tensor {
+  if (isUnitFactor(a, b)) return b;
+  if (isUnitFactor(b, a)) return a;
+  return multiply(a, b);
+}
 /** a / b elementwise, broadcasting. */
 export const div = binaryOp('div', 'x / y');
 /** a ** b elementwise, broadcasting. */

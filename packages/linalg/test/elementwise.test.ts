@@ -29,6 +29,7 @@ import {
   reciprocal,
   relu,
   resultDType,
+  reshape,
   scalar,
   sigmoid,
   sign,
@@ -120,6 +121,33 @@ describe.each(binaryOps)('%s', (name, op, reference) => {
         expectSameValues(out.data, naiveElementwise([a, b], (x, y) => Math.fround(reference(x, y))).values);
       }),
     );
+  });
+});
+
+describe('mul by a one-element 1', () => {
+  const specials = tensor([0, -0, 1.5, -2, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN], [7]);
+
+  test('returns the other operand, equal bit for bit to the product', () => {
+    for (const one of [scalar(1), tensor([1]), tensor([1], [1, 1])]) {
+      const shaped = reshape(specials, one.rank === 2 ? [1, 7] : [7]);
+      expect(mul(one, shaped)).toBe(shaped);
+      expect(mul(shaped, one)).toBe(shaped);
+      expectSameValues(mul(one, shaped).data, Array.from(shaped.data, (x) => x * 1));
+    }
+  });
+
+  test('computes the product when the one would change the shape or the dtype', () => {
+    const x = tensor([1.5, -2, 3], [3], 'float32');
+    const widened = mul(tensor([1], [1, 1]), x);
+    expect(widened.shape).toEqual([1, 3]);
+    const promoted = mul(tensor([1]), x);
+    expect(promoted.dtype).toBe('float64');
+    expect(promoted).not.toBe(x);
+    // A rank-0 one adopts float32 (weak typing), so it may return x itself.
+    expect(mul(scalar(1), x)).toBe(x);
+    // Only an exact 1 is elided: the next double above 1 is multiplied.
+    expect(mul(tensor([1 + Number.EPSILON]), tensor([3])).data[0]).toBe(3 * (1 + Number.EPSILON));
+    expect(3 * (1 + Number.EPSILON)).not.toBe(3);
   });
 });
 

@@ -1,16 +1,20 @@
 import * as L from '@liouville/linalg';
 import type { Shape, Tensor } from '@liouville/linalg';
-import { broadcastTo, mul, reshape, sum } from '../ops.js';
+import { mul, reshape, sum } from '../ops.js';
 import type { RuleTable } from '../primitives.js';
 import { primalTensor } from '../bind.js';
 import type { Value } from '../Tracer.js';
 
 type ReductionPrimitive = 'sum' | 'max';
 
-/** Spreads a reduced cotangent back over the input's shape (the adjoint of summing). */
+/**
+ * The adjoint of summing: the reduced cotangent with the summed axes kept as size 1, which
+ * broadcasts over the input's shape. It is left unexpanded: the reverse pass expands it only for
+ * rules that need the full shape (ReverseTrace.backward), so `grad` of `sum(f(x))` does not
+ * write a tensor of ones, and multiplying by a one-element 1 costs nothing.
+ */
 function unreduce(cotangent: Value, inputShape: Shape, axes: readonly number[], keepDims: boolean): Value {
-  const kept = L.reducedShape(inputShape, axes, true);
-  return broadcastTo(keepDims ? cotangent : reshape(cotangent, kept), inputShape);
+  return keepDims ? cotangent : reshape(cotangent, L.reducedShape(inputShape, axes, true));
 }
 
 /**
@@ -50,6 +54,7 @@ export const reductionRules: RuleTable<ReductionPrimitive> = {
             axes.map((a) => layout.axis(a)),
             { keepDims },
           ),
+    // The weights have the input's shape, so the product has it too.
     vjp: ({ cotangent, primals: [x], out, params: { axes, keepDims } }) => [
       mul(unreduce(cotangent, x.shape, axes, keepDims), maxWeights(x, out, axes)),
     ],
