@@ -132,7 +132,10 @@ describe('mul by a one-element 1', () => {
       const shaped = reshape(specials, one.rank === 2 ? [1, 7] : [7]);
       expect(mul(one, shaped)).toBe(shaped);
       expect(mul(shaped, one)).toBe(shaped);
-      expectSameValues(mul(one, shaped).data, Array.from(shaped.data, (x) => x * 1));
+      expectSameValues(
+        mul(one, shaped).data,
+        Array.from(shaped.data, (x) => x * 1),
+      );
     }
   });
 
