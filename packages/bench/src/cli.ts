@@ -25,6 +25,8 @@ const USAGE = `Usage: pnpm bench -- [options]
   --charts <dir>     folder for the .svg charts (default packages/bench/results/)
   --check            exit with status 1 when a case misses its stated target
   --no-peers         skip the rows of other libraries (PyTorch, jax-js, tfjs)
+  --long-checks      run every accuracy check at full length (the peers' 1e5-step leapfrog
+                     energy check: about 7 more minutes); used for BENCHMARKS.md
   --help             show this text`;
 
 /** Parsed command-line options. */
@@ -39,6 +41,7 @@ export interface CliOptions {
   charts?: string;
   check: boolean;
   noPeers: boolean;
+  longChecks: boolean;
   help: boolean;
 }
 
@@ -54,13 +57,21 @@ const BOOLEAN_FLAGS = {
   '--quick': 'quick',
   '--check': 'check',
   '--no-peers': 'noPeers',
+  '--long-checks': 'longChecks',
   '--help': 'help',
   '-h': 'help',
 } as const;
 
 /** Parses the CLI arguments; throws InvalidArgumentError on an unknown flag or a missing value. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { list: false, quick: false, check: false, noPeers: false, help: false };
+  const options: CliOptions = {
+    list: false,
+    quick: false,
+    check: false,
+    noPeers: false,
+    longChecks: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--') continue; // pnpm passes the separator through
@@ -129,6 +140,7 @@ async function runSelected(groups: readonly Group[], options: CliOptions, io: Cl
   const runOptions: Partial<RunOptions> = { ...(options.quick ? QUICK_RUN_OPTIONS : {}), log: io.stderr };
   if (options.budgetMs !== undefined) runOptions.budgetMs = options.budgetMs;
   if (options.noPeers) runOptions.peers = false;
+  if (options.longChecks) runOptions.longChecks = true;
   const environment = describeEnvironment();
   io.stdout(
     `Environment: ${formatEnvironment(environment)}${options.quick ? ' (quick smoke run: numbers are rough)' : ''}\n`,

@@ -48,7 +48,7 @@ export interface Case<S = any> {
    * A remark for the table; a function is called once, after the timed rounds (for a note that
    * costs a computation, e.g. an accuracy check), and told whether the run is a quick one.
    */
-  note?: string | ((run: { quick: boolean }) => string);
+  note?: string | ((run: NoteContext) => string);
   /** Overrides the group's metric for this case. */
   metric?: Metric;
   /** Also measure the bytes one call leaves allocated (see memory.ts). */
@@ -93,6 +93,14 @@ export interface RunOptions {
   peers?: boolean;
   /** A smoke run: notes that compute something may do less. */
   quick?: boolean;
+  /** Accuracy checks in notes run at their full length even where that takes minutes (peers' 1e5-step runs). */
+  longChecks?: boolean;
+}
+
+/** What a computed note is told about the run. */
+export interface NoteContext {
+  readonly quick: boolean;
+  readonly longChecks: boolean;
 }
 
 /** Defaults for a full run: about 4 s of timed samples per case. */
@@ -266,7 +274,9 @@ function perRoundRatio(p: Prepared, ref: Prepared): { ratio: number; spread: num
 
 /** The case's note, computed now if it is a function (never for rows that did not run). */
 function noteOf(spec: Case, options: RunOptions): string | undefined {
-  return typeof spec.note === 'function' ? spec.note({ quick: options.quick === true }) : spec.note;
+  return typeof spec.note === 'function'
+    ? spec.note({ quick: options.quick === true, longChecks: options.longChecks === true })
+    : spec.note;
 }
 
 function unavailableResult(p: Prepared, reason: string): CaseResult {

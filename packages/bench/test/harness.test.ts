@@ -276,6 +276,27 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--json'])).toThrow(InvalidArgumentError);
     expect(parseArgs(['--budget', '250', '--quick'])).toMatchObject({ budgetMs: 250, quick: true });
     expect(parseArgs(['--no-peers'])).toMatchObject({ noPeers: true });
+    expect(parseArgs([])).toMatchObject({ longChecks: false });
+    expect(parseArgs(['--long-checks'])).toMatchObject({ longChecks: true });
+  });
+
+  test('tells computed notes whether checks run at full length', async () => {
+    const group = defineGroup({
+      name: 'notes',
+      description: 'a computed note',
+      baseline: defineCase({ name: 'base', setup: () => 1, fn: (x) => x + 1 }),
+      cases: [
+        defineCase({
+          name: 'noted',
+          setup: () => 1,
+          fn: (x) => x + 1,
+          note: ({ quick, longChecks }) => `quick ${quick}, long ${longChecks}`,
+        }),
+      ],
+    });
+    const fast = { budgetMs: 5, warmupMs: 1, sampleMs: 0.2, minRounds: 3 };
+    expect((await runGroup(group, fast)).cases[1].note).toBe('quick false, long false');
+    expect((await runGroup(group, { ...fast, longChecks: true })).cases[1].note).toBe('quick false, long true');
   });
 });
 

@@ -9,60 +9,11 @@ import {
   threeBody,
   twoBody,
 } from '@liouville/hamiltonian';
-import {
-  type Method,
-  blanesMoan4,
-  forestRuth,
-  gaussLegendre4,
-  gaussLegendre6,
-  implicitMidpoint,
-  kahanLi6,
-  kahanLi8,
-  leapfrog,
-  leapfrogDKD,
-  mclachlan4,
-  mclachlan8,
-  rk4,
-  ruth3,
-  stormerVerlet,
-  suzuki4,
-  symplecticEuler,
-  symplecticEulerQ,
-  tao,
-  tao4,
-  velocityVerlet,
-  yoshida4,
-  yoshida6,
-  yoshida8,
-} from '@liouville/integrators';
+import { METHODS, type Method } from '@liouville/integrators';
 import { UsageError } from './errors.js';
 
 /** The fixed-step methods of @liouville/integrators by name; 'dopri5' (adaptive) is handled apart. */
-export const STEP_METHODS: Readonly<Record<string, Method>> = {
-  symplecticEuler,
-  symplecticEulerQ,
-  leapfrog,
-  stormerVerlet,
-  leapfrogDKD,
-  velocityVerlet,
-  ruth3,
-  forestRuth,
-  yoshida4,
-  suzuki4,
-  mclachlan4,
-  blanesMoan4,
-  yoshida6,
-  kahanLi6,
-  yoshida8,
-  kahanLi8,
-  mclachlan8,
-  implicitMidpoint,
-  gaussLegendre4,
-  gaussLegendre6,
-  tao,
-  tao4,
-  rk4,
-};
+export const STEP_METHODS: Readonly<Record<string, Method>> = METHODS;
 
 /** Every method name `simulate --method` accepts. */
 export const METHOD_NAMES: readonly string[] = [...Object.keys(STEP_METHODS), 'dopri5'];

@@ -26,41 +26,7 @@ export { fput, type FputOptions } from './systems/fput.js';
 export { energy, vectorField, linearMomentum, angularMomentum, type StateDerivative } from './invariants.js';
 
 // Learned systems: Hamiltonian Neural Networks (Greydanus, Dzamba & Yosinski 2019).
-export {
-  type FieldType,
-  type InputGradientMode,
-  type FieldModelOptions,
-  type HnnOptions,
-  type FieldModel,
-  type HnnModel,
-  type BaselineModel,
-  permutationTensor,
-  hnnModel,
-  baselineModel,
-  hnn,
-  fieldLoss,
-  type TrainSplit,
-  type TrainProgress,
-  type TrainOptions,
-  type TrainHistory,
-  type TrainResult,
-  train,
-  splitLossValue,
-  type Estimate,
-  type Rollout,
-  type EnergyMseOptions,
-  type EnergyMseResult,
-  splitLoss,
-  splitEstimate,
-  dopri5Rollout,
-  modelField,
-  stepRollout,
-  energyMse,
-  type MeasuredEnergyOptions,
-  type MeasuredEnergyResult,
-  energyMseAgainstData,
-  gridRollout,
-} from './learned/index.js';
+export * from './learned/index.js';
 
 // Datasets: the HNN paper's tasks, generated as the reference code does, and loaders of the
 // reference's exact data files.

@@ -162,62 +162,19 @@ export function row(xs: readonly number[], b: number, dim: number): number[] {
 // ——— The sweep of every method over the catalogue (sweep*.test.ts) ———
 // Imports for this part stay beside it, so the fixtures above read on their own.
 import {
+  GENERAL_METHODS,
   type GeneralMethod,
+  SEPARABLE_METHODS,
   type SeparableMethod,
   type State,
-  blanesMoan4,
-  forestRuth,
-  gaussLegendre4,
-  gaussLegendre6,
-  implicitMidpoint,
-  kahanLi6,
-  kahanLi8,
-  leapfrog,
-  leapfrogDKD,
-  mclachlan4,
-  mclachlan8,
-  rk4,
-  ruth3,
-  suzuki4,
-  symplecticEuler,
-  symplecticEulerQ,
-  tao,
-  tao4,
-  velocityVerlet,
-  yoshida4,
-  yoshida6,
-  yoshida8,
 } from '@liouville/integrators';
 import { tensor } from '@liouville/linalg';
 
-/**
- * Every explicit splitting or composition method, for separable systems only. `stormerVerlet`
- * is the same object as `leapfrog` (a test checks it), so it is swept once under that name.
- */
-export const separableMethods: readonly SeparableMethod[] = [
-  symplecticEuler,
-  symplecticEulerQ,
-  leapfrog,
-  leapfrogDKD,
-  velocityVerlet,
-  ruth3,
-  forestRuth,
-  yoshida4,
-  suzuki4,
-  mclachlan4,
-  blanesMoan4,
-  yoshida6,
-  kahanLi6,
-  yoshida8,
-  kahanLi8,
-  mclachlan8,
-];
+/** Every explicit splitting or composition method (separable systems only), from the catalogue. */
+export const separableMethods: readonly SeparableMethod[] = SEPARABLE_METHODS;
 
-/**
- * Every method for any system: the implicit Gauss–Legendre family, Tao's explicit methods
- * (projected to (q, p); `taoExtended` works on another state type and is swept on its own) and RK4.
- */
-export const anyMethods: readonly GeneralMethod[] = [implicitMidpoint, gaussLegendre4, gaussLegendre6, tao, tao4, rk4];
+/** Every method for any system (implicit Gauss–Legendre, Tao, RK4), from the catalogue. */
+export const anyMethods: readonly GeneralMethod[] = GENERAL_METHODS;
 
 /** describe.each tables: [name, method]. */
 export const separableMethodTable = separableMethods.map((m) => [m.info.name, m] as const);

@@ -56,6 +56,9 @@ export {
   mclachlan8,
 } from './methods.js';
 
+// catalogue.ts
+export { SEPARABLE_METHODS, GENERAL_METHODS, METHODS } from './catalogue.js';
+
 // rollout.ts
 export { type Span, type IntegrateOptions, type Trajectory, integrate, flow } from './rollout.js';
 

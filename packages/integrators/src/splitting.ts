@@ -1,5 +1,5 @@
-import { type Value, add, mul, sub } from '@liouville/ad';
-import { InvalidArgumentError } from '@liouville/linalg';
+import { type Value, add, mul } from '@liouville/ad';
+import { InvalidArgumentError, scalar } from '@liouville/linalg';
 import { assertSeparable, assertState, dTdp, dVdq } from './forces.js';
 import {
   type MethodInfo,
@@ -190,12 +190,14 @@ function splittingStep(system: SeparableSystem, h: number, sequence: readonly Su
   // The cache is keyed by object identity; states are treated as immutable values.
   const force = rememberLast(dVdq(system));
   const velocity = rememberLast(dTdp(system));
+  // Each sub-flow's signed coefficient c·h as a rank-0 tensor made once, not on every step.
+  const coefficients = sequence.map((s) => scalar(s.kind === 'drift' ? s.c * h : -s.c * h));
   return (state: State): State => {
     assertState(system, state, name);
     let { q, p } = state;
-    for (const s of sequence) {
-      if (s.kind === 'drift') q = add(q, mul(s.c * h, velocity(p)));
-      else p = sub(p, mul(s.c * h, force(q)));
+    for (let i = 0; i < sequence.length; i++) {
+      if (sequence[i].kind === 'drift') q = add(q, mul(coefficients[i], velocity(p)));
+      else p = add(p, mul(coefficients[i], force(q)));
     }
     return { q, p };
   };

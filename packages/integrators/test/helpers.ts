@@ -2,47 +2,10 @@
 // solutions, and the list of every explicit method, so each property runs over every method.
 import { type Value, add, cos, mul, square, sub, sum } from '@liouville/ad';
 import { tensor } from '@liouville/linalg';
-import {
-  type SeparableMethod,
-  type SeparableSystem,
-  type State,
-  blanesMoan4,
-  forestRuth,
-  kahanLi6,
-  kahanLi8,
-  leapfrog,
-  leapfrogDKD,
-  mclachlan4,
-  mclachlan8,
-  ruth3,
-  suzuki4,
-  symplecticEuler,
-  symplecticEulerQ,
-  velocityVerlet,
-  yoshida4,
-  yoshida6,
-  yoshida8,
-} from '../src/index.js';
+import { SEPARABLE_METHODS, type SeparableMethod, type SeparableSystem, type State } from '../src/index.js';
 
 /** Every explicit method of the catalogue (stormerVerlet is the same object as leapfrog). */
-export const explicitMethods: readonly SeparableMethod[] = [
-  symplecticEuler,
-  symplecticEulerQ,
-  leapfrog,
-  leapfrogDKD,
-  velocityVerlet,
-  ruth3,
-  forestRuth,
-  yoshida4,
-  suzuki4,
-  mclachlan4,
-  blanesMoan4,
-  yoshida6,
-  kahanLi6,
-  yoshida8,
-  kahanLi8,
-  mclachlan8,
-];
+export const explicitMethods: readonly SeparableMethod[] = SEPARABLE_METHODS;
 
 /** describe.each table: [name, method]. */
 export const methodTable = explicitMethods.map((m) => [m.info.name, m] as const);

@@ -3,10 +3,12 @@ import ops from 'ndarray-ops';
 import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
 import { type Shape, broadcastShapes, normalizeAxis, shapesEqual, sizeOf, stridesOf, validateShape } from './shape.js';
 import { Tensor, allocate } from './Tensor.js';
+import { copyBox } from './copyBox.js';
 
 /**
- * Shape manipulation. Reshape shares memory (tensors are immutable); every other operation
- * copies through an `ndarray` strided view with ndarray-ops' generated loops.
+ * Shape manipulation. Reshape shares memory (tensors are immutable); slicing, padding and
+ * joining copy boxes of rows (copyBox.ts); transposing and broadcasting copy through an
+ * `ndarray` strided view with ndarray-ops' generated loops.
  */
 
 /** Same elements, new shape; one entry may be −1 to be inferred. */
@@ -81,11 +83,15 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
   const bounds = checkBounds('slice', x, starts, ends);
   const shape = bounds.map(([s, e]) => e - s);
   const out = allocate(x.dtype, sizeOf(shape));
-  const view = x
-    .toNdarray()
-    .hi(...bounds.map(([, e]) => e))
-    .lo(...bounds.map(([s]) => s));
-  ops.assign(ndarray(out, shape), view);
+  copyBox(
+    x.data,
+    x.shape,
+    bounds.map(([s]) => s),
+    out,
+    shape,
+    shape.map(() => 0),
+    shape,
+  );
   return new Tensor(out, shape);
 }
 
@@ -100,10 +106,15 @@ export function pad(x: Tensor, shape: Shape, starts: readonly number[]): Tensor 
     );
   }
   const out = allocate(x.dtype, sizeOf(shape));
-  const target = ndarray(out, [...shape])
-    .hi(...starts.map((s, i) => s + x.shape[i]))
-    .lo(...starts);
-  ops.assign(target, x.toNdarray());
+  copyBox(
+    x.data,
+    x.shape,
+    x.shape.map(() => 0),
+    out,
+    shape,
+    starts,
+    x.shape,
+  );
   return new Tensor(out, shape);
 }
 
@@ -124,12 +135,18 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   shape[ax] = tensors.reduce((n, t) => n + t.shape[ax], 0);
   const dtype = tensors.every((t) => t.dtype === 'float32') ? 'float32' : 'float64';
   const out = allocate(dtype, sizeOf(shape));
-  const whole = ndarray(out, shape);
   let offset = 0;
   for (const t of tensors) {
-    const lo = shape.map((_, i) => (i === ax ? offset : 0));
-    const hi = shape.map((n, i) => (i === ax ? offset + t.shape[ax] : n));
-    ops.assign(whole.hi(...hi).lo(...lo), t.toNdarray());
+    const at = shape.map((_, i) => (i === ax ? offset : 0));
+    copyBox(
+      t.data,
+      t.shape,
+      t.shape.map(() => 0),
+      out,
+      shape,
+      at,
+      t.shape,
+    );
     offset += t.shape[ax];
   }
   return new Tensor(out, shape);

@@ -53,8 +53,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const bBatch = bShape.slice(0, -2);
   const batch = broadcastShapes('matmul', aBatch, bBatch);
   const dtype = resultDType(a, b);
-  const kernel = getMatmulKernel(dtype);
   const out = allocate(dtype, sizeOf(batch) * m * n);
+  if (dtype === 'float64' && m * k * n <= SMALL_PRODUCT) {
+    batchOffsets(batch, aBatch, bBatch).forEach(([ia, ib], index) => {
+      smallProduct(a.data, ia * m * k, b.data, ib * k * n, out, index * m * n, m, k, n);
+    });
+    return new Tensor(out, matmulShape(a, b, batch, m, n));
+  }
+  const kernel = getMatmulKernel(dtype);
   if (sizeOf(bBatch) === 1 && aBatch.length === batch.length && sizeOf(aBatch) === sizeOf(batch)) {
     // One B for every batch entry and A not broadcast: the batch stacks A's rows, so it is a single
     // (batch·m × k) · (k × n) product (a batch of tangents times a weight matrix, for instance).
@@ -64,8 +70,43 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       kernel.matmulNN(a.data, ia * m * k, b.data, ib * k * n, out, index * m * n, m, k, n);
     });
   }
-  const shape = [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
-  return new Tensor(out, shape);
+  return new Tensor(out, matmulShape(a, b, batch, m, n));
+}
+
+/** The shape of a product: the batch, then m and n unless the operand was a vector. */
+function matmulShape(a: Tensor, b: Tensor, batch: readonly number[], m: number, n: number): number[] {
+  return [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
+}
+
+/**
+ * Products of at most this many multiply-adds skip the kernels: packing operands for the
+ * blocked JS kernel or copying them into WebAssembly memory costs microseconds, many times the
+ * arithmetic of, say, the 2×2 and 4×4 matrices of an implicit integrator's Newton step.
+ */
+const SMALL_PRODUCT = 512;
+
+/**
+ * C = A·B for small float64 matrices by dot products, each summed in order of the inner index
+ * as the kernels do for an inner dimension this short (so the backends agree bit for bit).
+ */
+function smallProduct(
+  a: Float64Array | Float32Array,
+  aOffset: number,
+  b: Float64Array | Float32Array,
+  bOffset: number,
+  out: Float64Array | Float32Array,
+  outOffset: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let p = 0; p < k; p++) acc += a[aOffset + i * k + p] * b[bOffset + p * n + j];
+      out[outOffset + i * n + j] = acc;
+    }
+  }
 }
 
 /** Inner product of two vectors of the same length. */

@@ -2,7 +2,7 @@
 // differentiation of V(q) = 1 − cos q, in each peer: a step is half kick, drift, half kick
 // (Verlet 1967), written as a pure function of (q, p) as a user of the library would write it,
 // with the library's gradient of V for the force (two force evaluations per step).
-import { type Case, defineCase } from '../harness.js';
+import { type Case, type NoteContext, defineCase } from '../harness.js';
 import { triedSetup } from '../unavailable.js';
 import { type JaxArray, jaxArray, jaxjs } from './jaxjs.js';
 import { type TfBackend, tfjsLabel, tfjsWith, useBackend } from './tfjs.js';
@@ -86,7 +86,7 @@ export function leapfrogPeerCase(
   peer: string,
   make: () => Promise<LeapfrogRunner>,
   steps: number,
-  note: (run: { quick: boolean }) => string,
+  note: (run: NoteContext) => string,
 ): Case<LeapfrogRunner> {
   const fn = (runner: LeapfrogRunner) => runner.run(steps);
   return defineCase({

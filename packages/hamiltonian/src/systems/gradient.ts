@@ -9,14 +9,29 @@ import type { Hamiltonian } from '../Hamiltonian.js';
  * Both must be written with the differentiable functions of @liouville/ad.
  */
 export function separableGradient(dVdq: (q: Value) => Value, dTdp: (p: Value) => Value): GradientFn {
-  return (q: Value, p: Value): HamiltonianGradient => ({
-    get dHdq() {
-      return dVdq(q);
-    },
-    get dHdp() {
-      return dTdp(p);
-    },
-  });
+  return (q: Value, p: Value): HamiltonianGradient => new LazySeparableGradient(q, p, dVdq, dTdp);
+}
+
+/**
+ * The two fields of a separable gradient, each computed when read. A class rather than an
+ * object literal with getters: the literal allocates two accessor closures per call, which on
+ * one-degree-of-freedom states cost as much as the force itself.
+ */
+class LazySeparableGradient implements HamiltonianGradient {
+  constructor(
+    private readonly q: Value,
+    private readonly p: Value,
+    private readonly dVdq: (q: Value) => Value,
+    private readonly dTdp: (p: Value) => Value,
+  ) {}
+
+  get dHdq(): Value {
+    return this.dVdq(this.q);
+  }
+
+  get dHdp(): Value {
+    return this.dTdp(this.p);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Value, add, matmul, mul, primalTensor, reshape, sub } from '@liouville/ad';
+import { Tracer, type Value, add, matmul, mul, primalTensor, reshape, sub } from '@liouville/ad';
 import { type Tensor, norm, reshape as reshapeTensor, solve, tensor, transpose } from '@liouville/linalg';
 import { type NewtonOptions, newtonCorrection, newtonOptions, newtonSolve } from '../newton.js';
 import { type MethodInfo, type State, type Step, type StepOptions, type System, signedStep } from '../system.js';
@@ -52,10 +52,9 @@ function stageResidual(f: (x: Value) => Value, k: Coefficients, dt: number, x0: 
 }
 
 /** Starting guess Zᵢ = cᵢ dt f(x₀) (explicit Euler to each node): error O(dt²) instead of O(dt) for Z = 0. */
-function initialGuess(f: (x: Value) => Value, k: Coefficients, dt: number, x0: Tensor): Tensor {
-  const [rows, n] = x0.shape;
-  const slope = reshape(primalTensor(f(x0)), [rows, 1, n]);
-  return primalTensor(reshape(mul(mul(dt, k.c), slope), [rows, k.s * n]));
+function initialGuess(slope: Tensor, k: Coefficients, dt: number): Tensor {
+  const [rows, n] = slope.shape;
+  return primalTensor(reshape(mul(mul(dt, k.c), reshape(slope, [rows, 1, n])), [rows, k.s * n]));
 }
 
 /** ‖x₀‖∞ of each state: the relative scale of Newton's stopping test. */
@@ -74,11 +73,16 @@ function collocationStep(
 ): Value {
   const [rows, n] = x0.shape;
   const plain = primalTensor(x0);
+  // Traced when H closes over differentiated parameters, even at a plain state.
+  const slope = f(plain);
   const problem = {
     residual: stageResidual(f, k, dt, plain),
-    z0: initialGuess(f, k, dt, plain),
+    z0: initialGuess(primalTensor(slope), k, dt),
     scale: rowScales(plain),
     state,
+    // The correction below is differentiated only when the state or H is traced; otherwise it
+    // just polishes the value, and any recent Jacobian serves.
+    exactJacobian: x0 instanceof Tracer || slope instanceof Tracer,
   };
   const solution = newtonSolve(problem, solver);
   const z = newtonCorrection(stageResidual(f, k, dt, x0), solution);
