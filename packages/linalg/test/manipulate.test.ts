@@ -213,6 +213,31 @@ describe('concat', () => {
     );
   });
 
+  test('copies long rows (bulk copies) and mixed dtypes exactly', () => {
+    // Rows of 64 or more numbers are copied with TypedArray.set (copyBox.ts); the small shapes of
+    // the property above never reach that path.
+    const a = tensor(
+      Array.from({ length: 2 * 70 }, (_, i) => i + 0.5),
+      [2, 70],
+      'float32',
+    );
+    const b = tensor(
+      Array.from({ length: 2 * 80 }, (_, i) => -i / 3),
+      [2, 80],
+    );
+    const joined = concat([a, b], 1);
+    expect(joined.dtype).toBe('float64');
+    for (let r = 0; r < 2; r++) {
+      expectSameValues(joined.data.slice(r * 150, r * 150 + 70), a.data.slice(r * 70, r * 70 + 70));
+      expectSameValues(joined.data.slice(r * 150 + 70, (r + 1) * 150), b.data.slice(r * 80, (r + 1) * 80));
+    }
+    const cut = slice(joined, [1, 5], [2, 140]);
+    expectSameValues(cut.data, joined.data.slice(150 + 5, 150 + 140));
+    const padded = pad(cut, [3, 200], [2, 10]);
+    expectSameValues(padded.data.slice(2 * 200 + 10, 2 * 200 + 145), cut.data);
+    expect(inner(padded, padded)).toBe(inner(cut, cut));
+  });
+
   test('promotes to float64 unless every part is float32', () => {
     expect(concat([zeros([1], 'float32'), zeros([1], 'float32')]).dtype).toBe('float32');
     expect(concat([zeros([1], 'float32'), zeros([1])]).dtype).toBe('float64');
