@@ -36,6 +36,7 @@ describe('reproduce', () => {
     const params = ['params/spring-seed0-baseline.params.json', 'params/spring-seed0-hnn.params.json'];
     expect(filesUnder(out)).toEqual([...PLOTS, ...params, 'results.json'].sort());
     expect(results.plots).toEqual(['loss-spring.svg', 'energy-spring.svg', 'phase-spring.svg']);
+    expect(results.complete).toBe(true);
   });
 
   test('records every per-seed figure with the hyperparameters, timings and environment', () => {
@@ -135,4 +136,26 @@ describe('reproduce', () => {
     );
     expect(filesUnder(cwd)).toEqual(before);
   });
+});
+
+describe('reproduce, failing in a later task', () => {
+  test('keeps results.json with the tasks it finished, marked incomplete', async () => {
+    const folder = tempFolder();
+    try {
+      // A stand-in for a crash during the second task's training: its first progress line throws.
+      const stderr = (text: string) => {
+        if (text.startsWith('pendulum seed 0')) throw new Error('interrupted');
+      };
+      const argv = ['reproduce', '--task', 'all', '--seeds', '1', '--steps', '5', '--eval-trajectories', '1'];
+      const failed = await run([...argv, '--jobs', '1', '--out', 'partial'], folder, { stderr });
+      expect(failed.code).not.toBe(0);
+      const partial = readResults(join(folder, 'partial'));
+      expect(partial.complete).toBe(false);
+      expect(Object.keys(partial.tasks)).toEqual(['spring']);
+      expect(partial.tasks.spring?.seeds).toHaveLength(1);
+      expect(partial.plots).toEqual([]);
+    } finally {
+      cleanup(folder);
+    }
+  }, 300_000);
 });
