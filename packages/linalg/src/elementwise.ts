@@ -30,7 +30,7 @@ type UnaryKernel = (x: TypedArray, out: TypedArray, n: number) => void;
  * the loop in CPU profiles. The cache is indexed by a bit per dtype (float32 = 1), not by a
  * string key: on tiny tensors, building a key cost as much as the arithmetic.
  */
-function perDType<K>(compile: () => K): (...dtypes: DType[]) => K {
+export function perDType<K>(compile: () => K): (...dtypes: DType[]) => K {
   const cache: (K | undefined)[] = [];
   return (...dtypes) => {
     let index = 1;

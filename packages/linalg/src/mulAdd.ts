@@ -1,28 +1,21 @@
-import { add, mul } from './elementwise.js';
+import { add, mul, perDType } from './elementwise.js';
 import { shapesEqual } from './shape.js';
 import { type DType, Tensor, type TypedArray, allocate } from './Tensor.js';
 
 type FusedKernel = (a: TypedArray, b: TypedArray, c: TypedArray, d: TypedArray, out: TypedArray) => void;
 
-const kernels = new Map<string, FusedKernel>();
-
-/** One loop per dtype combination, so every load and store stays monomorphic. */
-function kernelFor(dtypes: readonly DType[]): FusedKernel {
-  const key = dtypes.join();
-  let kernel = kernels.get(key);
-  if (kernel === undefined) {
-    kernel = new Function(
+/** One loop per dtype combination, so every load and store stays monomorphic (see perDType). */
+const kernelFor = perDType(
+  () =>
+    new Function(
       'a',
       'b',
       'c',
       'd',
       'out',
       'for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i] + c[i] * d[i];\n//# sourceURL=liouville-kernel-mulAdd.js',
-    ) as FusedKernel;
-    kernels.set(key, kernel);
-  }
-  return kernel;
-}
+    ) as FusedKernel,
+);
 
 /**
  * a·b + c·d elementwise in one pass (one allocation instead of three): the product rule's shape,
@@ -33,6 +26,6 @@ export function mulAdd(a: Tensor, b: Tensor, c: Tensor, d: Tensor): Tensor {
   if (!same) return add(mul(a, b), mul(c, d));
   const dtype: DType = [a, b, c, d].every((t) => t.dtype === 'float32') ? 'float32' : 'float64';
   const out = allocate(dtype, a.size);
-  kernelFor([a.dtype, b.dtype, c.dtype, d.dtype, dtype])(a.data, b.data, c.data, d.data, out);
+  kernelFor(a.dtype, b.dtype, c.dtype, d.dtype, dtype)(a.data, b.data, c.data, d.data, out);
   return new Tensor(out, a.shape);
 }
