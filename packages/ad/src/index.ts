@@ -1,5 +1,8 @@
-// @liouville/ad: differentiable functions and transformations. Forward mode (dual numbers) and
-// reverse mode (a tape) nest in either order to any depth, at tensor granularity (DESIGN.md §2).
+/**
+ * Differentiable functions and transformations. Forward mode (dual numbers) and reverse mode (a
+ * tape) nest in either order to any depth, at tensor granularity.
+ * @module @liouville/ad
+ */
 export { type Value, type Input, Tracer } from './Tracer.js';
 export { PerturbationError, StructureError } from './errors.js';
 export { setCheckFinite, withCheckFinite, primalTensor } from './bind.js';

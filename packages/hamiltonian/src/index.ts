@@ -1,4 +1,8 @@
-// @liouville/hamiltonian: physics as typed values (DESIGN.md §3).
+/**
+ * Physics as typed values: the catalogue of Hamiltonian systems, invariants, the HNN paper's
+ * datasets, and learned systems (Hamiltonian Neural Networks and their baseline).
+ * @module @liouville/hamiltonian
+ */
 
 // The system type and building one from your own energies.
 export type {

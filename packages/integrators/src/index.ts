@@ -1,6 +1,10 @@
-// @liouville/integrators: the problem interface, symplectic and reference methods as
-// higher-order functions method(system, dt) → step, and rollouts (DESIGN.md §1, §3).
-// Exports are grouped by file; the property checks are in '@liouville/integrators/testing'.
+/**
+ * The problem interface, symplectic and reference methods as higher-order functions
+ * `method(system, dt) → step`, and rollouts. The property checks are in
+ * `@liouville/integrators/testing`.
+ * @module @liouville/integrators
+ */
+// Exports are grouped by file.
 
 // system.ts
 export {

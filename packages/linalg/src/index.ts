@@ -1,4 +1,9 @@
-// @liouville/linalg: tensors and numeric kernels. No derivatives here (see @liouville/ad).
+/**
+ * Tensors (n-d arrays over `Float64Array`/`Float32Array`) and numeric kernels: broadcasting
+ * arithmetic, reductions, shape operations, `matmul`, LU solves, norms and seeded random keys.
+ * No derivatives here (see `@liouville/ad`).
+ * @module @liouville/linalg
+ */
 export {
   LiouvilleError,
   ShapeError,

@@ -1,5 +1,9 @@
-// @liouville/nn: parameters as plain records of tensors, MLPs, initialisers, optimisers as pure
-// {init, update} pairs, seeded minibatch sampling and versioned parameter files. Knows no physics.
+/**
+ * Parameters as plain records of tensors, MLPs, initialisers, optimisers as pure
+ * `{ init, update }` pairs, seeded minibatch sampling and versioned parameter files. Knows no
+ * physics.
+ * @module @liouville/nn
+ */
 export { type Activation, type ActivationName, activation, activationNames } from './activations.js';
 export {
   type Initializer,

@@ -1,5 +1,8 @@
-// @liouville/hamiltonian/testing: fast-check arbitraries of catalogue systems and safe states,
-// for property tests in this package and in users' own suites.
+/**
+ * fast-check arbitraries of catalogue systems and safe states, for property tests in this
+ * package and in users' own suites.
+ * @module @liouville/hamiltonian/testing
+ */
 export {
   arbitrarySystem,
   arbitrarySeparableSystem,
