@@ -99,24 +99,29 @@ export function mulAdd(a: Input, b: Input, c: Input, d: Input): Value {
   return bind('mulAdd', [asValue(a), asValue(b), asValue(c), asValue(d)], none);
 }
 
-// Comparisons: not differentiable, they return plain 0/1 tensors (masks for `where`).
-/** 1 where a > b, else 0 (a constant). */
-export const greater = (a: Input, b: Input): Tensor => L.greater(primalTensor(asValue(a)), primalTensor(asValue(b)));
-/** 1 where a < b, else 0 (a constant). */
-export const less = (a: Input, b: Input): Tensor => L.less(primalTensor(asValue(a)), primalTensor(asValue(b)));
-/** 1 where a = b, else 0 (a constant). */
-export const equal = (a: Input, b: Input): Tensor => L.equal(primalTensor(asValue(a)), primalTensor(asValue(b)));
+// Comparisons: 0/1 masks (for `where`) whose derivative is zero.
+/** 1 where a > b, else 0 (derivative zero). */
+export const greater = (a: Input, b: Input): Value => bind('greater', operands(a, b), none);
+/** 1 where a ≥ b, else 0 (derivative zero). */
+export const greaterEqual = (a: Input, b: Input): Value => bind('greaterEqual', operands(a, b), none);
+/** 1 where a < b, else 0 (derivative zero). */
+export const less = (a: Input, b: Input): Value => bind('less', operands(a, b), none);
+/** 1 where a ≤ b, else 0 (derivative zero). */
+export const lessEqual = (a: Input, b: Input): Value => bind('lessEqual', operands(a, b), none);
+/** 1 where a = b, else 0 (derivative zero). */
+export const equal = (a: Input, b: Input): Value => bind('equal', operands(a, b), none);
+/** The Heaviside step: 1 where x > 0, else 0 (derivative zero; the derivative of relu). */
+export const heaviside = (x: Input): Value => bind('heaviside', [asValue(x)], none);
 
 /** `a` where `condition` is non-zero, else `b` (the condition is not differentiated). */
 export function where(condition: Input, a: Input, b: Input): Value {
-  return bind('where', operands(a, b), { condition: primalTensor(asValue(condition)) });
+  const [x, y] = operands(a, b);
+  return bind('where', [asValue(condition), x, y], none);
 }
 /** Elementwise maximum (the derivative follows the larger argument; ties go to `a`). */
-export const maximum = (a: Input, b: Input): Value =>
-  where(L.greaterEqual(primalTensor(asValue(a)), primalTensor(asValue(b))), a, b);
+export const maximum = (a: Input, b: Input): Value => where(greaterEqual(a, b), a, b);
 /** Elementwise minimum (the derivative follows the smaller argument; ties go to `a`). */
-export const minimum = (a: Input, b: Input): Value =>
-  where(L.lessEqual(primalTensor(asValue(a)), primalTensor(asValue(b))), a, b);
+export const minimum = (a: Input, b: Input): Value => where(lessEqual(a, b), a, b);
 
 /** Options of the reductions. */
 export interface ReduceOptions {

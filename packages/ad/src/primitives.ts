@@ -17,10 +17,14 @@ export type UnaryPrimitive =
   | 'sign'
   | 'sigmoid'
   | 'softplus'
-  | 'relu';
+  | 'relu'
+  | 'heaviside';
 
 /** Elementwise primitives of two broadcasting arguments. */
 export type BinaryPrimitive = 'add' | 'sub' | 'mul' | 'div' | 'pow';
+
+/** Elementwise comparisons: 0/1 results with a zero derivative (masks for `where`). */
+export type ComparisonPrimitive = 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal';
 
 /** Every primitive with its parameters: the single list every rule table is checked against. */
 export interface PrimitiveParams {
@@ -39,12 +43,18 @@ export interface PrimitiveParams {
   sigmoid: Record<string, never>;
   softplus: Record<string, never>;
   relu: Record<string, never>;
+  heaviside: Record<string, never>;
   add: Record<string, never>;
   sub: Record<string, never>;
   mul: Record<string, never>;
   div: Record<string, never>;
   pow: Record<string, never>;
   mulAdd: Record<string, never>;
+  greater: Record<string, never>;
+  greaterEqual: Record<string, never>;
+  less: Record<string, never>;
+  lessEqual: Record<string, never>;
+  equal: Record<string, never>;
   sum: { axes: readonly number[]; keepDims: boolean };
   max: { axes: readonly number[]; keepDims: boolean };
   reshape: { shape: Shape };
@@ -54,7 +64,7 @@ export interface PrimitiveParams {
   pad: { shape: Shape; starts: readonly number[] };
   concat: { axis: number };
   matmul: Record<string, never>;
-  where: { condition: Tensor };
+  where: Record<string, never>;
   stopGradient: Record<string, never>;
   cast: { dtype: DType };
 }

@@ -1,5 +1,6 @@
 import type { Primitive, RuleTable } from '../primitives.js';
 import { binaryRules } from './binary.js';
+import { comparisonRules } from './comparison.js';
 import { fusedRules } from './fused.js';
 import { linearRules } from './linear.js';
 import { reductionRules } from './reduction.js';
@@ -10,6 +11,7 @@ import { unaryRules } from './unary.js';
 export const rules: RuleTable<Primitive> = {
   ...unaryRules,
   ...binaryRules,
+  ...comparisonRules,
   ...fusedRules,
   ...reductionRules,
   ...structuralRules,

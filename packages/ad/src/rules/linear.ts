@@ -22,20 +22,21 @@ export const linearRules: RuleTable<LinearPrimitive> = {
       wanted[1] ? sumToShape(matmul(transposeLast2(a), cotangent), b.shape) : null,
     ],
   },
-  // ∂ where(c, a, b) = where(c, ȧ, ḃ); the condition is a constant mask
+  // ∂ where(c, a, b) = where(c, ȧ, ḃ); the condition is a mask, not differentiated
   where: {
-    evaluate: ([a, b], { condition }) => L.where(condition, a, b),
-    jvp: ({ tangents: [ta, tb], out, params: { condition }, layout }) => {
+    evaluate: ([condition, a, b]) => L.where(condition, a, b),
+    jvp: ({ primals: [condition], tangents: [, ta, tb], out, layout }) => {
       if (ta === null && tb === null) return null;
       const rank = out.shape.length;
       const expand = (t: Value | null): Value => (t === null ? L.scalar(0, out.dtype) : layout.expand(t, rank));
       return fitTangent(layout, where(condition, expand(ta), expand(tb)), out.shape);
     },
-    vjp: ({ cotangent, primals: [a, b], params: { condition }, wanted }) => {
+    vjp: ({ cotangent, primals: [condition, a, b], wanted }) => {
       const zero = L.scalar(0, cotangent.dtype);
       return [
-        wanted[0] ? sumToShape(where(condition, cotangent, zero), a.shape) : null,
-        wanted[1] ? sumToShape(where(condition, zero, cotangent), b.shape) : null,
+        null,
+        wanted[1] ? sumToShape(where(condition, cotangent, zero), a.shape) : null,
+        wanted[2] ? sumToShape(where(condition, zero, cotangent), b.shape) : null,
       ];
     },
   },

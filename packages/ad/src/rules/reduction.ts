@@ -1,8 +1,7 @@
 import * as L from '@liouville/linalg';
-import type { Shape, Tensor } from '@liouville/linalg';
-import { mul, reshape, sum } from '../ops.js';
+import type { Shape } from '@liouville/linalg';
+import { div, equal, mul, reshape, sum } from '../ops.js';
 import type { RuleTable } from '../primitives.js';
-import { primalTensor } from '../bind.js';
 import type { Value } from '../Tracer.js';
 
 type ReductionPrimitive = 'sum' | 'max';
@@ -19,14 +18,12 @@ function unreduce(cotangent: Value, inputShape: Shape, axes: readonly number[], 
 
 /**
  * Where the maximum is attained, weighted so the weights of each reduced group sum to one: ties
- * share the derivative equally (a valid subgradient; JAX does the same). The weights are locally
- * constant, so they are plain tensors.
+ * share the derivative equally (a valid subgradient; JAX does the same). The mask comes from a
+ * comparison, whose derivative is zero, so the weights are constants of every transformation.
  */
-function maxWeights(x: Value, out: Value, axes: readonly number[]): Tensor {
-  const xs = primalTensor(x);
-  const kept = L.reshape(primalTensor(out), L.reducedShape(xs.shape, axes, true));
-  const mask = L.equal(xs, kept);
-  return L.div(mask, L.sum(mask, axes, { keepDims: true }));
+function maxWeights(x: Value, out: Value, axes: readonly number[]): Value {
+  const mask = equal(x, reshape(out, L.reducedShape(x.shape, axes, true)));
+  return div(mask, sum(mask, axes, { keepDims: true }));
 }
 
 export const reductionRules: RuleTable<ReductionPrimitive> = {

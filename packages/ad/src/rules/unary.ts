@@ -1,8 +1,7 @@
 import * as L from '@liouville/linalg';
 import type { Tensor } from '@liouville/linalg';
-import { add, cos, div, mul, neg, sigmoid, sign, sin, sub } from '../ops.js';
+import { add, cos, div, heaviside, mul, neg, sigmoid, sign, sin, sub } from '../ops.js';
 import type { Rule, RuleTable, UnaryPrimitive } from '../primitives.js';
-import { primalTensor } from '../bind.js';
 import type { Value } from '../Tracer.js';
 
 /**
@@ -55,5 +54,7 @@ export const unaryRules: RuleTable<UnaryPrimitive> = {
   // d log(1 + eˣ) = σ(x)
   softplus: unaryRule(L.softplus, (x) => sigmoid(x)),
   // d max(x, 0) = H(x), the Heaviside step (a constant mask: its own derivative is 0)
-  relu: unaryRule(L.relu, (x) => L.heaviside(primalTensor(x))),
+  relu: unaryRule(L.relu, (x) => heaviside(x)),
+  // d H(x) = 0 almost everywhere
+  heaviside: unaryRule(L.heaviside, null),
 };
