@@ -8,7 +8,7 @@ import {
   Tensor,
   formatShape,
 } from '@liouville/linalg';
-import { bind, primalTensor } from './bind.js';
+import { bind } from './bind.js';
 import { type Input, Tracer, type Value } from './Tracer.js';
 
 /**
