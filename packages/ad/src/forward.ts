@@ -74,6 +74,16 @@ export class JvpTrace implements ActiveTrace {
 /**
  * Forward mode at a point: returns [f(x), J_f(x)·v] in one pass, like `jax.jvp`.
  * `x` and `v` are pytrees of the same structure and shapes.
+ *
+ * @example
+ * ```ts
+ * import { type Value, jvp, mul, sin } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const f = (x: Value) => mul(sin(x), x); // elementwise xᵢ sin xᵢ
+ * const [y, dy] = jvp(f, tensor([0, 1, 2]), tensor([1, 1, 1]));
+ * // y = [0, 0.8415, 1.8186], dy = J·v = sin x + x cos x = [0, 1.3818, 0.0770]
+ * ```
  */
 export function jvp<X extends Tree, Y extends Tree>(f: (x: X) => Y, x: X, v: X): [Y, Y] {
   const primals = flatten(x, 'x');
@@ -126,6 +136,15 @@ export function jacobianBlocks(stacked: Value, outShape: Shape, inputs: readonly
  * The Jacobian by forward mode: all n input directions are pushed in one batched pass (each
  * tangent carries a leading axis of length n). Result blocks are [...outShape, ...inShape];
  * for pytree inputs, each output leaf maps to a pytree of blocks shaped like the input.
+ *
+ * @example
+ * ```ts
+ * import { type Value, jacfwd, mul, sin } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const f = (x: Value) => mul(sin(x), x); // [3] → [3], elementwise
+ * jacfwd(f)(tensor([0, 1, 2]));           // [3, 3]: diag(sin x + x cos x)
+ * ```
  */
 export function jacfwd<X extends Tree>(f: (x: X) => Tree): (x: X) => Tree {
   return (x: X) => {

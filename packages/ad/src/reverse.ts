@@ -167,6 +167,15 @@ function pullFlat(rec: Recording, cotangents: readonly Value[]): Value[] {
  * Reverse mode at a point, like `jax.vjp`: returns f(x) and a pullback mapping an output
  * cotangent (same structure and shapes as f(x)) to the input cotangent (structure of x).
  * The pullback may be called many times.
+ *
+ * @example
+ * ```ts
+ * import { type Value, square, vjp } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const [y, pullback] = vjp((x: Value) => square(x), tensor([1, 2, 3])); // y = [1, 4, 9]
+ * pullback(tensor([1, 0, 1])); // uᵀJ = u · 2x = [2, 0, 6]
+ * ```
  */
 export function vjp<X extends Tree, Y extends Tree>(f: (x: X) => Y, x: X): [Y, (cotangent: Y) => X] {
   const rec = record(f, x);
@@ -178,7 +187,18 @@ export function vjp<X extends Tree, Y extends Tree>(f: (x: X) => Y, x: X): [Y, (
   return [unflatten<Y>(rec.output.def, primalOutput(rec)), pullback];
 }
 
-/** Returns [f(x), ∇f(x)] for a scalar-valued f, in one forward and one backward pass. */
+/**
+ * Returns [f(x), ∇f(x)] for a scalar-valued f, in one forward and one backward pass.
+ *
+ * @example
+ * ```ts
+ * import { type Value, square, sum, valueAndGrad } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const [value, gradient] = valueAndGrad((x: Value) => sum(square(x)))(tensor([3, 4]));
+ * // value = 25, gradient = [6, 8]
+ * ```
+ */
 export function valueAndGrad<X extends Tree>(f: (x: X) => Value): (x: X) => [Value, X] {
   return (x: X) => {
     const rec = record(f, x);
@@ -195,7 +215,22 @@ export function valueAndGrad<X extends Tree>(f: (x: X) => Value): (x: X) => [Val
   };
 }
 
-/** The gradient of a scalar-valued f (reverse mode), with the structure of its input. */
+/**
+ * The gradient of a scalar-valued f (reverse mode), with the structure of its input.
+ *
+ * @example
+ * ```ts
+ * import { type Value, grad, mul, sin, square, sum } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const f = (x: Value) => sum(mul(sin(x), x)); // f(x) = Σ xᵢ sin xᵢ
+ * grad(f)(tensor([0, 1, 2])); // sin x + x cos x = [0, 1.3818, 0.0770]
+ *
+ * // Inputs are pytrees (tensors, arrays, plain records): the gradient keeps their structure.
+ * const g = ({ a, b }: { a: Value; b: Value }) => sum(mul(a, square(b)));
+ * grad(g)({ a: tensor([2]), b: tensor([3]) }); // { a: [9], b: [12] }
+ * ```
+ */
 export function grad<X extends Tree>(f: (x: X) => Value): (x: X) => X {
   const vg = valueAndGrad(f);
   return (x: X) => vg(x)[1];
@@ -204,6 +239,16 @@ export function grad<X extends Tree>(f: (x: X) => Value): (x: X) => X {
 /**
  * The Jacobian by reverse mode: one backward pass per output element over a single recording.
  * Blocks are [...outShape, ...inShape], structured as `jacfwd`'s.
+ *
+ * @example
+ * ```ts
+ * import { type Value, grad, jacrev, mul, sin, sum } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const f = (x: Value) => mul(sin(x), x); // [3] → [3], elementwise
+ * jacrev(f)(tensor([0, 1, 2])); // [3, 3]: diag(sin x + x cos x)
+ * jacrev(grad((x: Value) => sum(f(x))))(tensor([0, 1, 2])); // reverse over reverse: the Hessian
+ * ```
  */
 export function jacrev<X extends Tree>(f: (x: X) => Tree): (x: X) => Tree {
   return (x: X) => {

@@ -7,7 +7,18 @@ import { grad } from './reverse.js';
 import type { Tree } from './tree.js';
 import type { Value } from './Tracer.js';
 
-/** The Hessian of a scalar f: forward over reverse, `jacfwd(grad(f))`, as JAX's `hessian`. */
+/**
+ * The Hessian of a scalar f: forward over reverse, `jacfwd(grad(f))`, as JAX's `hessian`.
+ *
+ * @example
+ * ```ts
+ * import { type Value, hessian, mul, square, sum } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const f = (x: Value) => sum(mul(square(x), x)); // Σ xᵢ³, so ∇²f = diag(6x)
+ * hessian(f)(tensor([1, 2])); // [[6, 0], [0, 12]]
+ * ```
+ */
 export function hessian<X extends Tree>(f: (x: X) => Value): (x: X) => Tree {
   return jacfwd(grad(f));
 }
@@ -15,6 +26,16 @@ export function hessian<X extends Tree>(f: (x: X) => Value): (x: X) => Tree {
 /**
  * The Hessian-vector product ∇²f(x)·v without forming the Hessian: forward mode over reverse
  * mode, one forward and one backward pass over dual numbers (Pearlmutter, Neural Comput. 6(1), 1994).
+ *
+ * @example
+ * ```ts
+ * import { type Value, grad, hvp, mul, square, sum } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const f = (x: Value) => sum(mul(square(x), x)); // Σ xᵢ³, so ∇²f = diag(6x)
+ * hvp(f, tensor([1, 2]), tensor([1, 1])); // ∇²f·v = [6, 12]
+ * grad((x: Value) => sum(hvp(f, x, tensor([1, 1]))))(tensor([1, 2])); // a third derivative: [6, 6]
+ * ```
  */
 export function hvp<X extends Tree>(f: (x: X) => Value, x: X, v: X): X {
   return jvp(grad(f), x, v)[1];
