@@ -6,9 +6,16 @@ import type { ModelResult } from '../results.js';
 import type { ModelJob } from './modelJob.js';
 import type { WorkerMessage } from './workerEntry.js';
 
+/**
+ * The file a worker thread starts from: next to compiled JavaScript (the published package), the
+ * compiled workerEntry.js itself; next to the TypeScript sources, worker.mjs, which registers tsx's
+ * loader in the thread before importing workerEntry.ts.
+ */
+const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker.mjs' : './workerEntry.js';
+
 /** Starts one worker thread; it runs the jobs it is sent, one at a time. */
 function startWorker(io: CliIO): Worker {
-  return new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { isTTY: io.isTTY, columns: io.columns } });
+  return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: { isTTY: io.isTTY, columns: io.columns } });
 }
 
 /**
