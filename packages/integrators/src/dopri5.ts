@@ -376,6 +376,21 @@ function integrate(
  * with FSAL, local extrapolation, step size control and order-4 dense output (Dormand & Prince,
  * J. Comput. Appl. Math. 6, 1980; Hairer, Nørsett & Wanner, Solving ODEs I, 2nd ed., §II.4–II.6),
  * API like SciPy's solve_ivp. Plain tensors in and out; not differentiable.
+ *
+ * @example
+ * ```ts
+ * import { dopri5 } from '@liouville/integrators';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * // y'' = −y written as y' = (y₁, −y₀), from y(0) = (0, 1): y₀(t) = sin t.
+ * const { t, y, nfev } = dopri5((_t, y) => tensor([y.get(1), -y.get(0)]), [0, Math.PI], tensor([0, 1]), {
+ *   rtol: 1e-10,
+ *   atol: 1e-12,
+ *   tEval: [Math.PI / 2, Math.PI],
+ * });
+ * // t = [π/2, π], y ≈ [[1, 0], [0, −1]] (errors about 1e-11). For a Hamiltonian system use
+ * // solveHamiltonian(system, state0, tSpan, options), which takes ∇H by AD.
+ * ```
  */
 export function dopri5(
   f: (t: number, y: Tensor) => Tensor,

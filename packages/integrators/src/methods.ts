@@ -36,6 +36,24 @@ export const symplecticEulerQ: SplittingMethod = splittingMethod({
 /**
  * The leapfrog (Störmer–Verlet) method, kick–drift–kick: half kick, drift, half kick. Order 2,
  * symmetric (Verlet, Phys. Rev. 159, 98–103, 1967; Hairer, Lubich & Wanner, Acta Numerica 12, 399–450, 2003).
+ *
+ * @example
+ * ```ts
+ * import { type Value, cos, mul, square, sub, sum } from '@liouville/ad';
+ * import { type SeparableSystem, leapfrog } from '@liouville/integrators';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * // The pendulum H = p²/2 + (1 − cos q). The energies sum over the last axis, so one state
+ * // ([dim]) and a batch of states ([B, dim]) both work.
+ * const swing: SeparableSystem = {
+ *   kind: 'separable',
+ *   dim: 1,
+ *   T: (p: Value) => sum(mul(0.5, square(p)), -1),
+ *   V: (q: Value) => sum(sub(1, cos(q)), -1),
+ * };
+ * const step = leapfrog(swing, 0.1); // method(system, dt) → step
+ * step({ q: tensor([1]), p: tensor([0]) }); // { q: [0.99579], p: [-0.08403] }
+ * ```
  */
 export const leapfrog: SplittingMethod = splittingMethod({
   name: 'leapfrog',
@@ -107,6 +125,16 @@ function palindrome(half: readonly number[], center: number): number[] {
 /**
  * Yoshida's triple jump of the leapfrog, weights w₁, w₀, w₁ with w₁ = 1/(2 − 2^{1/3}),
  * w₀ = −2^{1/3}/(2 − 2^{1/3}) (Yoshida, Phys. Lett. A 150, 262–268, 1990). Order 4.
+ *
+ * @example
+ * ```ts
+ * import { energy, kepler, keplerInitialState } from '@liouville/hamiltonian';
+ * import { integrate, yoshida4 } from '@liouville/integrators';
+ *
+ * const orbit = kepler(); // H = |p|²/2 − 1/|q|, separable
+ * const { q, p } = integrate(yoshida4(orbit, 0.05), keplerInitialState(0.5), { steps: 10_000 }, { saveEvery: 100 });
+ * energy(orbit)({ q, p }); // [101]: within 7e-5 of H₀ = −0.5 over 10 000 steps, with no drift
+ * ```
  */
 export const yoshida4: SeparableMethod = compose(
   leapfrog,

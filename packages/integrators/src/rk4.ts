@@ -39,6 +39,16 @@ export function rk4Step(f: (x: Value) => Value, h: number, x: Value): Value {
  * Classical RK4 on Hamilton's equations ẋ = J∇H(x): order 4, explicit, neither symplectic nor
  * symmetric, so energy drifts over long runs; the negative control of the geometric property
  * tests. Steps one state ([dim]) or a batch ([B, dim]).
+ *
+ * @example
+ * ```ts
+ * import { energy, kepler, keplerInitialState } from '@liouville/hamiltonian';
+ * import { integrate, rk4 } from '@liouville/integrators';
+ *
+ * const orbit = kepler();
+ * const { q, p } = integrate(rk4(orbit, 0.05), keplerInitialState(0.5), { steps: 10_000 }, { saveEvery: 100 });
+ * energy(orbit)({ q, p }); // drifts away from H₀ = −0.5 (by 4e-4 after 10 000 steps), and keeps going
+ * ```
  */
 export const rk4: GeneralMethod = Object.assign(
   (system: System, dt: number, options: StepOptions = {}): Step => {

@@ -65,6 +65,23 @@ export function resolveSpan(span: Span): { steps: number; dt: number } {
  * k = saveEvery. Built from differentiable functions, so a loss of the trajectory can be
  * differentiated with respect to the initial state and the system's parameters. `dt` labels
  * the time axis and must be the step size the step was built with.
+ *
+ * @example
+ * ```ts
+ * import { type Value, grad, sum } from '@liouville/ad';
+ * import { pendulum } from '@liouville/hamiltonian';
+ * import { integrate, leapfrog } from '@liouville/integrators';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const step = leapfrog(pendulum(), 0.1);
+ * const start = { q: tensor([1]), p: tensor([0]) };
+ * const { t, q, p, final } = integrate(step, start, { tEnd: 100, dt: 0.1 }, { saveEvery: 10 });
+ * // t: [101] (0, 1, …, 100); q, p: [101, 1]; final: the state at t = 100
+ *
+ * // A rollout is differentiable: ∂q(10)/∂p(0) through 100 steps.
+ * const finalAngle = (p0: Value) => sum(integrate(step, { q: tensor([1]), p: p0 }, { steps: 100 }).final.q);
+ * grad(finalAngle)(tensor([0]));
+ * ```
  */
 export function integrate(step: Step, state0: State, span: Span, options: IntegrateOptions = {}): Trajectory {
   if (typeof step !== 'function')

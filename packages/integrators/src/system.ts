@@ -19,7 +19,7 @@ export interface HamiltonianGradient {
 export type GradientFn = (q: Value, p: Value) => HamiltonianGradient;
 
 /**
- * The problem interface a solver needs (DESIGN.md §1, §3). Energies take one state, q and p of
+ * The problem interface a solver needs. Energies take one state, q and p of
  * shape [dim], or a batch, [B, dim], and return one energy per state: shape [] or [B].
  * They are written with the differentiable functions of @liouville/ad, so forces come from AD
  * unless the system supplies its analytic `gradient`.

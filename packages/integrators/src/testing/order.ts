@@ -10,7 +10,7 @@ export interface OrderOptions {
   readonly tEnd: number;
   /** Step sizes, at least two distinct ones, all in the asymptotic regime. */
   readonly dts: readonly number[];
-  /** Allowed |measured − declared| (default 0.2, DESIGN.md §4.6). */
+  /** Allowed |measured − declared| (default 0.2). */
   readonly tolerance?: number;
   /**
    * Smallest error that counts as a measurement (default 1e-12): below it rounding, not
