@@ -1,6 +1,7 @@
 import type { FieldModel } from '@liouville/hamiltonian';
 import { Tensor, randomKey } from '@liouville/linalg';
-import { type JsonValue, type MlpParams, loadParams, saveParams, treeLeaves } from '@liouville/nn';
+import { type JsonValue, type MlpParams, treeLeaves } from '@liouville/nn';
+import { loadParams, saveParams } from '@liouville/nn/node';
 import { RuntimeError } from './errors.js';
 import {
   type DataOrigin,

@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { referenceDataDir } from '@liouville/hamiltonian';
+import { readReferenceFile } from '@liouville/hamiltonian/node';
 import { RuntimeError } from './errors.js';
-import { readJsonFile } from './files.js';
 import type { ModelKind, TaskSpec } from './tasks.js';
 
 /** A number with its ±, as [mean, error] in the reference file. */
@@ -37,14 +35,24 @@ function pairAt(path: string, root: unknown, keys: readonly string[]): Pair {
   return node;
 }
 
+/** The parsed JSON of verified bytes, or a RuntimeError naming the file. */
+function parseJson(bytes: Uint8Array, path: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new RuntimeError(`the reference results file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
 /**
- * Loads the reference's results (see PROVENANCE.md in the reference data folder): the paper's
- * Table 1, the numbers of a re-run of greydanus/hamiltonian-nn, and the energy-evaluation start
- * points. A missing or malformed file is a RuntimeError naming it.
+ * Loads the reference's results (hnn_reference_results.json in the reference data folder, which
+ * ships with @liouville/hamiltonian; see PROVENANCE.md there): the paper's Table 1, the numbers of
+ * a re-run of greydanus/hamiltonian-nn, and the energy-evaluation start points. A missing file or
+ * one that differs from the data manifest is a DataFileError naming it, a malformed one a RuntimeError.
  */
 export function loadReferenceFile(): ReferenceFile {
-  const path = join(referenceDataDir(), 'hnn_reference_results.json');
-  const doc = readJsonFile(path, 'reference results file') as Record<string, unknown>;
+  const { path, bytes } = readReferenceFile('hnn_reference_results.json');
+  const doc = parseJson(bytes, path) as Record<string, unknown>;
   const tasks = doc?.tasks as Record<string, Record<string, unknown>> | undefined;
   if (tasks === undefined || typeof tasks !== 'object') throw new RuntimeError(`${path}: no "tasks" object`);
   return {

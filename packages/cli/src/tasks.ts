@@ -4,10 +4,6 @@ import {
   type Hamiltonian,
   baselineModel,
   hnnModel,
-  loadPendulumReference,
-  loadRealPendulum,
-  loadSpringReference,
-  loadTwoBodyReference,
   massSpring,
   pendulum,
   pendulumDataset,
@@ -17,6 +13,12 @@ import {
   twoBody,
   twoBodyDataset,
 } from '@liouville/hamiltonian';
+import {
+  loadPendulumReference,
+  loadRealPendulum,
+  loadSpringReference,
+  loadTwoBodyReference,
+} from '@liouville/hamiltonian/node';
 import { UsageError } from './errors.js';
 
 /** The tasks of the HNN paper (Greydanus, Dzamba & Yosinski, NeurIPS 2019, Table 1), by command-line name. */

@@ -1,4 +1,5 @@
-import { loadRealPendulum, twoBodyDataset } from '@liouville/hamiltonian';
+import { twoBodyDataset } from '@liouville/hamiltonian';
+import { loadRealPendulum } from '@liouville/hamiltonian/node';
 import { tensor } from '@liouville/linalg';
 import { describe, expect, test } from 'vitest';
 import { energyOf } from '../src/evaluation.js';

@@ -1,5 +1,5 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { REFERENCE_DATA_ENV, referenceDataDir } from '@liouville/hamiltonian';
+import { REFERENCE_DATA_ENV, referenceDataDir } from '@liouville/hamiltonian/node';
 import { join } from 'node:path';
 import { paramsEqual } from '@liouville/nn';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -141,7 +141,7 @@ describe('train', () => {
       else process.env[REFERENCE_DATA_ENV] = saved;
     });
 
-    test('fails with exit 1 naming the file when a data file is corrupt, writing nothing', async () => {
+    test('fails with exit 1 naming the file when a data file differs from the manifest, writing nothing', async () => {
       cpSync(referenceDataDir(), copy, { recursive: true });
       const csv = join(copy, 'spring_dataset_seed0.csv');
       writeFileSync(csv, readFileSync(csv, 'utf8').replace(/\n(train,0,3,)[^,]+/, '\n$1three'));
@@ -149,9 +149,11 @@ describe('train', () => {
       const { code, out, err } = await run([...trainArgs('hnn', 'from-corrupt.json'), '--data', 'reference'], cwd);
       expect(code).toBe(EXIT_RUNTIME);
       expect(out).toBe('');
+      // One field changed, same row count: the manifest's SHA-256 catches it before any parsing.
       expect(err).toMatch(
-        /^liouville: .*spring_dataset_seed0\.csv \(line 5, column 4\): column t: expected a finite decimal number, found "three"\n$/,
+        /^liouville: .*reference-copy\/spring_dataset_seed0\.csv: this is not the reference file spring_dataset_seed0\.csv .*sha256: expected 1c1bd57e955269da[0-9a-f]{48}, found [0-9a-f]{64}\..*\n$/,
       );
+      expect(err).not.toContain('lines after the header');
       expect(existsSync(join(cwd, 'from-corrupt.json'))).toBe(false);
     });
 

@@ -42,7 +42,24 @@ export { pendulumDataset } from './data/pendulumDataset.js';
 export type { OrbitDatasetOptions } from './data/orbits.js';
 export { twoBodyDataset, type TwoBodyDatasetOptions } from './data/twoBodyDataset.js';
 export { threeBodyDataset, type ThreeBodyDatasetOptions } from './data/threeBodyDataset.js';
-export { referenceDataDir, REFERENCE_DATA_ENV } from './data/referenceDataDir.js';
-export { loadSpringReference, loadPendulumReference } from './data/oscillatorReference.js';
-export { loadRealPendulum, loadRealPendulumRaw } from './data/realPendulum.js';
-export { loadTwoBodyReference, type TwoBodyReferencePaths } from './data/twoBodyReference.js';
+// Parsers of the reference's files from text or bytes (a browser can fetch them); reading them
+// from disk, the reference-data folder and its checks: '@liouville/hamiltonian/node'.
+export type { ParseOptions } from './data/csv.js';
+export {
+  type DatasetCsvOptions,
+  parseDatasetCsv,
+  parseSpringReference,
+  parsePendulumReference,
+} from './data/oscillatorReference.js';
+export { parseRealPendulum, parseRealPendulumRaw } from './data/realPendulum.js';
+export { parseTwoBodyReference, type TwoBodyReferenceBytes } from './data/twoBodyReference.js';
+export {
+  type ReferenceFileEntry,
+  type ReferenceFileName,
+  type ReferenceManifest,
+  type ReferenceRowUnit,
+  REFERENCE_MANIFEST,
+  referenceFileEntry,
+  countReferenceRows,
+  checkReferenceFile,
+} from './data/referenceManifest.js';

@@ -1,19 +1,16 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
+import { DataFileError } from '../src/index.js';
 import {
-  DataFileError,
-  REFERENCE_DATA_ENV,
   loadPendulumReference,
   loadRealPendulum,
   loadRealPendulumRaw,
   loadSpringReference,
   loadTwoBodyReference,
-  referenceDataDir,
-} from '../src/index.js';
+} from '../src/node/index.js';
 
 // Malformed copies of the reference formats, written to a temporary folder.
 const folder = mkdtempSync(join(tmpdir(), 'liouville-data-'));
@@ -217,37 +214,6 @@ describe('loadTwoBodyReference', () => {
     );
     const absent = join(folder, 'absent.f32');
     expectDataFileError(() => loadTwoBodyReference({ train: write(f32Rows(50)), test: absent }), absent, 'not found');
-  });
-});
-
-describe('referenceDataDir', () => {
-  function withEnv<T>(value: string | undefined, run: () => T): T {
-    const saved = process.env[REFERENCE_DATA_ENV];
-    if (value === undefined) delete process.env[REFERENCE_DATA_ENV];
-    else process.env[REFERENCE_DATA_ENV] = value;
-    try {
-      return run();
-    } finally {
-      if (saved === undefined) delete process.env[REFERENCE_DATA_ENV];
-      else process.env[REFERENCE_DATA_ENV] = saved;
-    }
-  }
-
-  test('returns the folder named by LIOUVILLE_REFERENCE_DATA', () => {
-    expect(withEnv(folder, referenceDataDir)).toBe(resolve(folder));
-  });
-
-  test('throws a DataFileError naming the variable when it names no folder', () => {
-    const missing = join(folder, 'no-such-folder');
-    expectDataFileError(() => withEnv(missing, referenceDataDir), missing, REFERENCE_DATA_ENV);
-  });
-
-  test('otherwise looks beside the repository root, in ../shared/data/hnn-reference', () => {
-    let root = dirname(fileURLToPath(import.meta.url));
-    while (!existsSync(join(root, 'pnpm-workspace.yaml'))) root = dirname(root);
-    const expected = resolve(root, '..', 'shared', 'data', 'hnn-reference');
-    if (existsSync(expected)) expect(withEnv(undefined, referenceDataDir)).toBe(expected);
-    else expectDataFileError(() => withEnv(undefined, referenceDataDir), expected, REFERENCE_DATA_ENV);
   });
 });
 

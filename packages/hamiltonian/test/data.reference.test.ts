@@ -4,31 +4,23 @@ import { gravityField } from '../src/data/fields.js';
 import {
   type Split,
   energy,
-  loadPendulumReference,
-  loadRealPendulum,
-  loadRealPendulumRaw,
-  loadSpringReference,
-  loadTwoBodyReference,
   pendulumDataset,
-  referenceDataDir,
   springDataset,
   twoBody,
   twoBodyDataset,
   vectorField,
 } from '../src/index.js';
+import {
+  loadPendulumReference,
+  loadRealPendulum,
+  loadRealPendulumRaw,
+  loadSpringReference,
+  loadTwoBodyReference,
+} from '../src/node/index.js';
 import { numbers } from './helpers.js';
 
-// These tests read the HNN reference's own data files. Without them they are skipped (the reason
-// is in the suite titles), except on CI, where a missing folder fails the file.
-const located = ((): { found: boolean; reason: string } => {
-  try {
-    referenceDataDir();
-    return { found: true, reason: '' };
-  } catch (error) {
-    if (process.env.CI) throw error;
-    return { found: false, reason: (error as Error).message };
-  }
-})();
+// These tests read the HNN reference's own data files, which ship with the package
+// (data/hnn-reference; LIOUVILLE_REFERENCE_DATA may name another copy of the same files).
 /** A value computed on first use and kept (the files are read once per suite). */
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -37,7 +29,6 @@ function once<T>(make: () => T): () => T {
     return value;
   };
 }
-const title = (name: string) => (located.found ? name : `${name} (skipped: ${located.reason})`);
 
 const column = (split: Split, c: number): number[] => {
   const w = split.x.shape[1];
@@ -60,7 +51,7 @@ function ksStatistic(a: readonly number[], b: readonly number[]): number {
 const firstOfEach = <T>(split: Split, values: readonly T[]): T[] =>
   values.filter((_, r) => r === 0 || split.trajectory?.[r] !== split.trajectory?.[r - 1]);
 
-describe.skipIf(!located.found)(title('loadSpringReference'), () => {
+describe('loadSpringReference', () => {
   const reference = once(() => loadSpringReference());
   // For H = q² + p² the exact targets are q̇ = 2p, ṗ = −2q at the noise-free state, so that state
   // is (−ṗ/2, q̇/2), and (q̇² + ṗ²)/4 = r² is the squared radius of the trajectory.
@@ -127,7 +118,7 @@ describe.skipIf(!located.found)(title('loadSpringReference'), () => {
   });
 });
 
-describe.skipIf(!located.found)(title('loadPendulumReference'), () => {
+describe('loadPendulumReference', () => {
   const reference = once(() => loadPendulumReference());
 
   test('reads 1125 train rows and 1125 test rows of 45-point trajectories', () => {
@@ -157,7 +148,7 @@ describe.skipIf(!located.found)(title('loadPendulumReference'), () => {
   });
 });
 
-describe.skipIf(!located.found)(title('loadRealPendulum'), () => {
+describe('loadRealPendulum', () => {
   test('reads 445 train rows and 110 test rows, the test rows spanning t = 81 … 99.17', () => {
     const d = loadRealPendulum();
     expect([d.train.x.shape, d.test.x.shape]).toEqual([
@@ -169,7 +160,7 @@ describe.skipIf(!located.found)(title('loadRealPendulum'), () => {
   });
 });
 
-describe.skipIf(!located.found)(title('loadRealPendulumRaw'), () => {
+describe('loadRealPendulumRaw', () => {
   test('recomputes exactly the targets and split of real_pend_processed.csv from the raw file', () => {
     const raw = loadRealPendulumRaw();
     const processed = loadRealPendulum();
@@ -183,7 +174,7 @@ describe.skipIf(!located.found)(title('loadRealPendulumRaw'), () => {
   });
 });
 
-describe.skipIf(!located.found)(title('loadTwoBodyReference'), () => {
+describe('loadTwoBodyReference', () => {
   const reference = once(() => loadTwoBodyReference());
   const F32 = 2 ** -24; // relative rounding error of float32 (half an ulp)
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Value, grad, jacrev, primalTensor } from '@liouville/ad';
 import { type Tensor, matmul, randomKey, randomNormal, slice, splitKey, tensor } from '@liouville/linalg';
-import { adam, loadParams, paramsEqual } from '@liouville/nn';
+import { adam, paramsEqual } from '@liouville/nn';
+import { loadParams } from '@liouville/nn/node';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
@@ -16,6 +17,7 @@ import {
   splitLoss,
   train,
 } from '../src/index.js';
+import { fileCheckpoint } from '../src/node/index.js';
 
 const relClose = (a: ArrayLike<number>, b: ArrayLike<number>, rel: number) => {
   const scale = Math.max(1e-300, ...Array.from(b, Math.abs));
@@ -232,7 +234,7 @@ describe('train', () => {
       model: baselineModel({ inputDim: 2, hiddenDim: 4 }),
       data,
       steps: 4,
-      checkpoint: { path, every: 2 },
+      checkpoint: fileCheckpoint(path, 2),
     });
     const loaded = loadParams(path);
     expect(paramsEqual(loaded.params, result.params)).toBe(true);

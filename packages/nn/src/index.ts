@@ -39,6 +39,13 @@ export { type AdamOptions, type AdamState, adam, adamW } from './optim/adam.js';
 export { permutation, sampleBatch, epochBatches } from './random.js';
 export { takeRows } from './rows.js';
 export { ParamsFileError } from './errors.js';
-export { type JsonValue, PARAMS_FORMAT, PARAMS_VERSION, serializeParams, deserializeParams } from './paramsFormat.js';
-export { type LoadedParams, saveParams, loadParams } from './io.js';
-export { type AtomicFileSystem, nodeFileSystem, writeFileAtomic } from './atomicWrite.js';
+export {
+  type JsonValue,
+  type LoadedParams,
+  PARAMS_FORMAT,
+  PARAMS_VERSION,
+  serializeParams,
+  parseParams,
+} from './paramsFormat.js';
+export { sha256Hex } from './sha256.js';
+// Saving and loading parameter files by path: '@liouville/nn/node'.

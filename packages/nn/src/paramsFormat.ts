@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { endianness } from 'node:os';
 import { type DType, InvalidArgumentError, Tensor } from '@liouville/linalg';
+import { decodeBase64, encodeBase64 } from './base64.js';
 import { ParamsFileError } from './errors.js';
+import { sha256Hex } from './sha256.js';
 import { type ParamTree, defineKey, formatPath, treeLeaves } from './tree.js';
 
 /**
@@ -35,7 +35,8 @@ interface LeafRecord {
 
 type Skeleton = number | Skeleton[] | { [key: string]: Skeleton };
 
-const littleEndian = endianness() === 'LE';
+/** Whether typed arrays store numbers little-endian on this host (every current browser and Node platform does). */
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 const BYTES: Record<DType, number> = { float64: 8, float32: 4 };
 
 /** Copies `bytes` reversing each `width`-byte group (native ↔ little-endian on a big-endian host). */
@@ -85,7 +86,7 @@ function skeletonOf(tree: ParamTree, next: { index: number }): Skeleton {
 }
 
 function checksumOf(header: object, data: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(header)).update('\n').update(data).digest('hex')}`;
+  return `sha256:${sha256Hex(new TextEncoder().encode(`${JSON.stringify(header)}\n`), data)}`;
 }
 
 /** The file content (see the format above) for a tree of tensors and optional JSON metadata. */
@@ -111,7 +112,7 @@ export function serializeParams(params: ParamTree, meta: JsonValue | undefined =
   return JSON.stringify({
     ...header,
     checksum,
-    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+    data: encodeBase64(data),
   });
 }
 
@@ -139,13 +140,22 @@ function parseJson(text: string, source: string): Record<string, unknown> {
   return record;
 }
 
-/** Decodes the data field, rejecting anything but canonical padded base64 (Node's decoder silently skips bad characters). */
+/** Decodes the data field, rejecting anything but canonical padded base64. */
 function decodeData(text: unknown, source: string): Uint8Array {
   if (typeof text !== 'string') throw new ParamsFileError(source, 'the data field is missing or not a string');
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.toString('base64') !== text)
-    throw new ParamsFileError(source, 'the data field is not valid base64 (corrupt)');
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bytes = decodeBase64(text);
+  if (bytes === undefined) throw new ParamsFileError(source, 'the data field is not valid base64 (corrupt)');
+  return bytes;
+}
+
+/** The text of a parameter file given as a string or as its UTF-8 bytes. */
+function decodeText(input: string | Uint8Array, source: string): string {
+  if (typeof input === 'string') return input;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(input);
+  } catch (error) {
+    throw new ParamsFileError(source, 'not valid UTF-8 text (corrupt)', { cause: error });
+  }
 }
 
 function checkLeaf(record: unknown, i: number, expectedOffset: number, source: string): LeafRecord {
@@ -193,9 +203,22 @@ function rebuild(
   return out;
 }
 
-/** Parses file content written by `serializeParams`; `source` (a path) names the file in errors. */
-export function deserializeParams(text: string, source = '<string>'): { params: ParamTree; meta: JsonValue } {
-  const doc = parseJson(text, source);
+/** What `parseParams` returns: the parameter tree and the metadata saved with it (null if none). */
+export interface LoadedParams<P extends ParamTree = ParamTree> {
+  readonly params: P;
+  readonly meta: JsonValue;
+}
+
+/**
+ * Parses the content of a parameter file written by `serializeParams`, as text or as its UTF-8
+ * bytes (e.g. from `fetch`); `source` (a path or URL) names the file in errors. A truncated,
+ * corrupt (checksum, lengths, base64, UTF-8) or other-version file throws ParamsFileError.
+ */
+export function parseParams<P extends ParamTree = ParamTree>(
+  input: string | Uint8Array,
+  source = '<string>',
+): LoadedParams<P> {
+  const doc = parseJson(decodeText(input, source), source);
   const {
     tree,
     leaves,
@@ -220,5 +243,5 @@ export function deserializeParams(text: string, source = '<string>'): { params: 
   const used = tensors.map(() => false);
   const params = rebuild(tree, tensors, used, source, []);
   if (used.some((u) => !u)) throw new ParamsFileError(source, `tree: leaf ${used.indexOf(false)} is never used`);
-  return { params, meta };
+  return { params: params as P, meta };
 }

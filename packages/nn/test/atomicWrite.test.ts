@@ -4,14 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor } from '@liouville/linalg';
 import { afterAll, describe, expect, test } from 'vitest';
-import {
-  type AtomicFileSystem,
-  ParamsFileError,
-  loadParams,
-  nodeFileSystem,
-  saveParams,
-  writeFileAtomic,
-} from '../src/index.js';
+import { ParamsFileError } from '../src/index.js';
+import { type AtomicFileSystem, loadParams, nodeFileSystem, saveParams, writeFileAtomic } from '../src/node/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'liouville-nn-atomic-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -10,11 +10,10 @@ import {
   type ParamTree,
   ParamsFileError,
   describeTree,
-  loadParams,
   paramsEqual,
-  saveParams,
   serializeParams,
 } from '../src/index.js';
+import { loadParams, saveParams } from '../src/node/index.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'liouville-nn-io-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

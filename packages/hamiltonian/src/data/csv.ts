@@ -1,11 +1,19 @@
-import { readFileSync, statSync } from 'node:fs';
+import { InvalidArgumentError } from '@liouville/linalg';
 import { DataFileError } from './DataFileError.js';
+import type { DatasetOptions } from './Dataset.js';
+
+/** Options of the parsers of data files given as text or bytes (e.g. from `fetch`). */
+export interface ParseOptions extends DatasetOptions {
+  /** The file's name or URL, used in error messages and the dataset's meta (default '<input>'). */
+  readonly file?: string;
+}
 
 /**
  * A strictly parsed comma-separated file (RFC 4180 without quoting): a header of known column
  * names, then rows of exactly that many fields; line numbers are kept for error messages.
  */
 export interface CsvData {
+  /** The file's name, path or URL, for error messages. */
   readonly path: string;
   readonly header: readonly string[];
   readonly rows: readonly (readonly string[])[];
@@ -13,25 +21,15 @@ export interface CsvData {
   readonly lines: readonly number[];
 }
 
-/** The bytes of a file, or a DataFileError saying it is missing, a folder or unreadable. */
-export function readBytes(path: string): Uint8Array {
-  let isFile: boolean;
-  try {
-    isFile = statSync(path).isFile();
-  } catch {
-    throw new DataFileError(path, '', 'file not found (expected a reference data file here)');
-  }
-  if (!isFile) throw new DataFileError(path, '', 'expected a file, found a folder or special file');
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new DataFileError(path, '', `cannot be read: ${(error as Error).message}`);
-  }
+/** The text of a file given as a string or as its bytes (UTF-8; invalid sequences become U+FFFD and fail parsing). */
+export function decodeText(operation: string, input: string | Uint8Array): string {
+  if (typeof input === 'string') return input;
+  if (input instanceof Uint8Array) return new TextDecoder('utf-8', { fatal: false }).decode(input);
+  throw new InvalidArgumentError(`${operation}: input`, "the file's text or its bytes as a Uint8Array", input);
 }
 
-/** The lines of a text file (LF or CRLF endings; one final line ending allowed, no blank lines). */
-export function readLines(path: string): string[] {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(readBytes(path));
+/** The lines of a text (LF or CRLF endings; one final line ending allowed, no blank lines); `path` names it in errors. */
+export function splitLines(text: string, path: string): string[] {
   if (text === '') throw new DataFileError(path, 'line 1', 'the file is empty, expected a header line');
   const lines = text.split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
@@ -40,9 +38,9 @@ export function readLines(path: string): string[] {
   return lines;
 }
 
-/** Reads a CSV file whose header must be exactly `columns`, in that order. */
-export function readCsv(path: string, columns: readonly string[]): CsvData {
-  const lines = readLines(path);
+/** Parses a CSV text whose header must be exactly `columns`, in that order; `path` names it in errors. */
+export function parseCsv(text: string, path: string, columns: readonly string[]): CsvData {
+  const lines = splitLines(text, path);
   const header = lines[0].split(',');
   if (header.length !== columns.length || header.some((name, i) => name !== columns[i])) {
     throw new DataFileError(path, 'line 1', `expected the header "${columns.join(',')}", found "${lines[0]}"`);

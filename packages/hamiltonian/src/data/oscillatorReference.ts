@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import type { DType } from '@liouville/linalg';
 import { DataFileError } from './DataFileError.js';
-import { type Dataset, type DatasetOptions, type Split, checkDType, tensorOf } from './Dataset.js';
-import { type CsvData, choiceAt, integerAt, numberAt, readCsv } from './csv.js';
-import { referenceDataDir } from './referenceDataDir.js';
+import { type Dataset, type Split, checkDType, tensorOf } from './Dataset.js';
+import { type CsvData, type ParseOptions, choiceAt, decodeText, integerAt, numberAt, parseCsv } from './csv.js';
 
 const COLUMNS = ['split', 'traj', 't_index', 't', 'q', 'p', 'dq_dt', 'dp_dt'] as const;
 const SPLITS = ['train', 'test'] as const;
@@ -57,39 +55,52 @@ function checkTimeIndex(csv: CsvData): void {
   });
 }
 
-function loadOscillatorCsv(
-  operation: string,
-  name: string,
-  path: string,
-  source: string,
-  options: DatasetOptions = {},
-): Dataset {
+/** Options of `parseDatasetCsv`. */
+export interface DatasetCsvOptions extends ParseOptions {
+  /** The dataset's name (default 'dataset'). */
+  readonly name?: string;
+  /** Where the data come from, kept in `meta.source`. */
+  readonly source?: string;
+}
+
+function parseOscillatorCsv(operation: string, input: string | Uint8Array, options: DatasetCsvOptions): Dataset {
   const dtype = checkDType(operation, options.dtype ?? 'float64');
-  const csv = readCsv(path, COLUMNS);
+  const path = options.file ?? '<input>';
+  const csv = parseCsv(decodeText(operation, input), path, COLUMNS);
   checkTimeIndex(csv);
   const { train, test } = datasetFromCsv(csv, ['split', 'traj', 't', 'q', 'p', 'dq_dt', 'dp_dt'], dtype);
-  return { name, dof: 1, train, test, meta: { path, source, dtype } };
+  const name = options.name ?? 'dataset';
+  return { name, dof: 1, train, test, meta: { path, source: options.source ?? path, dtype } };
 }
+
+/**
+ * A dataset of one degree of freedom from CSV text or bytes in the layout of the HNN reference's
+ * files (columns split,traj,t_index,t,q,p,dq_dt,dp_dt; split "train" or "test", t_index counting
+ * 0, 1, 2, … within each trajectory). Parsed strictly: a malformed row is a DataFileError naming
+ * `options.file`, the line and the column. Works anywhere (no file system): pass the text of a
+ * `fetch` response in a browser.
+ */
+export function parseDatasetCsv(input: string | Uint8Array, options: DatasetCsvOptions = {}): Dataset {
+  return parseOscillatorCsv('parseDatasetCsv', input, options);
+}
+
+const SPRING_SOURCE = 'greydanus/hamiltonian-nn experiment-spring/data.py get_dataset(seed=0)';
+const PENDULUM_SOURCE = 'greydanus/hamiltonian-nn experiment-pend/data.py get_dataset(seed=0)';
 
 /**
  * The exact mass-spring dataset the HNN reference trained on (greydanus/hamiltonian-nn,
  * experiment-spring/data.py get_dataset(seed=0), commit bcc3622; H = q² + p², noise σ = 0.1 on x,
- * exact targets): spring_dataset_seed0.csv, columns split,traj,t_index,t,q,p,dq_dt,dp_dt.
- * `path` defaults to that file in `referenceDataDir()`.
+ * exact targets), from the text or bytes of spring_dataset_seed0.csv.
  */
-export function loadSpringReference(path?: string, options?: DatasetOptions): Dataset {
-  const file = path ?? join(referenceDataDir(), 'spring_dataset_seed0.csv');
-  const source = 'greydanus/hamiltonian-nn experiment-spring/data.py get_dataset(seed=0)';
-  return loadOscillatorCsv('loadSpringReference', 'spring', file, source, options);
+export function parseSpringReference(input: string | Uint8Array, options: ParseOptions = {}): Dataset {
+  return parseOscillatorCsv('parseSpringReference', input, { ...options, name: 'spring', source: SPRING_SOURCE });
 }
 
 /**
  * The exact pendulum dataset the HNN reference trained on (experiment-pend/data.py
- * get_dataset(seed=0), commit bcc3622; H = 3(1 − cos q) + p²): pend_dataset_seed0.csv, same
- * columns as the spring file. `path` defaults to that file in `referenceDataDir()`.
+ * get_dataset(seed=0), commit bcc3622; H = 3(1 − cos q) + p²), from the text or bytes of
+ * pend_dataset_seed0.csv (same columns as the spring file).
  */
-export function loadPendulumReference(path?: string, options?: DatasetOptions): Dataset {
-  const file = path ?? join(referenceDataDir(), 'pend_dataset_seed0.csv');
-  const source = 'greydanus/hamiltonian-nn experiment-pend/data.py get_dataset(seed=0)';
-  return loadOscillatorCsv('loadPendulumReference', 'pendulum', file, source, options);
+export function parsePendulumReference(input: string | Uint8Array, options: ParseOptions = {}): Dataset {
+  return parseOscillatorCsv('parsePendulumReference', input, { ...options, name: 'pendulum', source: PENDULUM_SOURCE });
 }

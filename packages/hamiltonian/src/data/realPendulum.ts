@@ -1,10 +1,8 @@
-import { join } from 'node:path';
 import type { DType } from '@liouville/linalg';
 import { DataFileError } from './DataFileError.js';
-import { type Dataset, type DatasetOptions, type Split, checkDType, tensorOf } from './Dataset.js';
-import { type CsvData, integerAt, parseDecimal, readCsv, readLines } from './csv.js';
+import { type Dataset, type Split, checkDType, tensorOf } from './Dataset.js';
+import { type CsvData, type ParseOptions, decodeText, integerAt, parseCsv, parseDecimal, splitLines } from './csv.js';
 import { datasetFromCsv } from './oscillatorReference.js';
-import { referenceDataDir } from './referenceDataDir.js';
 
 const PROCESSED_COLUMNS = ['split', 'row', 'trial', 't', 'theta', 'omega', 'dtheta_dt', 'domega_dt'] as const;
 const SOURCE =
@@ -28,16 +26,16 @@ function checkRowIndex(csv: CsvData): void {
 }
 
 /**
- * The measured real pendulum of the HNN paper (task 3) exactly as the reference trained on it:
- * real_pend_processed.csv (columns split,row,trial,t,theta,omega,dtheta_dt,domega_dt), x = (θ, ω)
- * and forward-difference targets, 445 train and 110 test rows. Data: Schmidt & Lipson, "Distilling
- * Free-Form Natural Laws from Experimental Data", Science 324:81 (2009); processing:
- * greydanus/hamiltonian-nn, experiment-real/data.py. `path` defaults to the file in `referenceDataDir()`.
+ * The measured real pendulum of the HNN paper (task 3) exactly as the reference trained on it,
+ * from the text or bytes of real_pend_processed.csv (columns
+ * split,row,trial,t,theta,omega,dtheta_dt,domega_dt): x = (θ, ω) and forward-difference targets,
+ * 445 train and 110 test rows. Data: Schmidt & Lipson, "Distilling Free-Form Natural Laws from
+ * Experimental Data", Science 324:81 (2009); processing: greydanus/hamiltonian-nn, experiment-real/data.py.
  */
-export function loadRealPendulum(path?: string, options: DatasetOptions = {}): Dataset {
-  const dtype = checkDType('loadRealPendulum', options.dtype ?? 'float64');
-  const file = path ?? join(referenceDataDir(), 'real_pend_processed.csv');
-  const csv = readCsv(file, PROCESSED_COLUMNS);
+export function parseRealPendulum(input: string | Uint8Array, options: ParseOptions = {}): Dataset {
+  const dtype = checkDType('parseRealPendulum', options.dtype ?? 'float64');
+  const file = options.file ?? '<input>';
+  const csv = parseCsv(decodeText('parseRealPendulum', input), file, PROCESSED_COLUMNS);
   checkRowIndex(csv);
   const { train, test } = datasetFromCsv(
     csv,
@@ -48,8 +46,11 @@ export function loadRealPendulum(path?: string, options: DatasetOptions = {}): D
 }
 
 /** The columns trial, t, θ, ω of the raw file: header "%o v", then four numbers per line. */
-function readRawPendulum(path: string): { trial: number[]; t: number[]; theta: number[]; omega: number[] } {
-  const lines = readLines(path);
+function readRawPendulum(
+  text: string,
+  path: string,
+): { trial: number[]; t: number[]; theta: number[]; omega: number[] } {
+  const lines = splitLines(text, path);
   if (lines[0].trim() !== '%o v') {
     throw new DataFileError(
       path,
@@ -112,17 +113,18 @@ function rawSplit(raw: ReturnType<typeof readRawPendulum>, indices: readonly num
 }
 
 /**
- * The real pendulum rebuilt from the raw Schmidt & Lipson file real_pend_h_1.txt (Science 324:81,
- * 2009, supplementary invar_datasets.zip) the way greydanus/hamiltonian-nn experiment-real/data.py
+ * The real pendulum rebuilt from the text or bytes of the raw Schmidt & Lipson file
+ * real_pend_h_1.txt (Science 324:81, 2009, supplementary invar_datasets.zip) the way
+ * greydanus/hamiltonian-nn experiment-real/data.py
  * does: x = (θ, ω), targets the forward differences (x[i+1] − x[i])/(t[i+1] − t[i]) of both
  * columns (across time gaps too), the last sample dropped; with n = 555 rows left, test = rows
  * ⌊0.8n⌋ … ⌊0.8n⌋ + ⌊(1 − 0.8)n⌋ − 1 = 444 … 553 and train = the rest (the reference's float
  * arithmetic: (1 − 0.8)·555 = 110.99… truncates to 110, so row 554 trains).
  */
-export function loadRealPendulumRaw(path?: string, options: DatasetOptions = {}): Dataset {
-  const dtype = checkDType('loadRealPendulumRaw', options.dtype ?? 'float64');
-  const file = path ?? join(referenceDataDir(), 'real_pend_h_1.txt');
-  const raw = readRawPendulum(file);
+export function parseRealPendulumRaw(input: string | Uint8Array, options: ParseOptions = {}): Dataset {
+  const dtype = checkDType('parseRealPendulumRaw', options.dtype ?? 'float64');
+  const file = options.file ?? '<input>';
+  const raw = readRawPendulum(decodeText('parseRealPendulumRaw', input), file);
   const n = raw.t.length - 1;
   const a = Math.trunc(n * 0.8);
   const b = a + Math.trunc(n * (1 - 0.8));

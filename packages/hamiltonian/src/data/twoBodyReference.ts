@@ -1,9 +1,6 @@
-import { join } from 'node:path';
-import type { DType } from '@liouville/linalg';
+import { type DType, InvalidArgumentError } from '@liouville/linalg';
 import { DataFileError } from './DataFileError.js';
 import { type Dataset, type DatasetOptions, type Split, checkDType, tensorOf } from './Dataset.js';
-import { readBytes } from './csv.js';
-import { referenceDataDir } from './referenceDataDir.js';
 
 /** Columns of the reference's rows: its canonical coordinates, their derivatives, the energy. */
 const REFERENCE_COLUMNS = [
@@ -21,15 +18,20 @@ const POINTS_PER_ORBIT = 50;
  */
 const ORDER = [0, 2, 1, 3, 4, 6, 5, 7];
 
-/** Paths of the two reference files; each defaults to its file in `referenceDataDir()`. */
-export interface TwoBodyReferencePaths {
-  readonly train?: string;
-  readonly test?: string;
+/** The bytes of the two reference files, and optionally their names or URLs for error messages. */
+export interface TwoBodyReferenceBytes {
+  readonly train: Uint8Array;
+  readonly test: Uint8Array;
+  /** Names of the files in errors and in `meta.paths` (default '<train bytes>', '<test bytes>'). */
+  readonly files?: { readonly train?: string; readonly test?: string };
 }
 
 /** Reads one file of raw little-endian float32 rows into a split in our layout; orbits numbered from `firstOrbit`. */
-function readRows(path: string, firstOrbit: number, dtype: DType): Split {
-  const bytes = readBytes(path);
+function readRows(bytes: Uint8Array, path: string, firstOrbit: number, dtype: DType): Split {
+  if (!(bytes instanceof Uint8Array)) {
+    const expected = 'the bytes of the file as a Uint8Array (e.g. new Uint8Array(await response.arrayBuffer()))';
+    throw new InvalidArgumentError(`parseTwoBodyReference: bytes of ${path}`, expected, bytes);
+  }
   const whole = Math.floor(bytes.length / ROW_BYTES) * ROW_BYTES;
   if (bytes.length === 0 || whole !== bytes.length) {
     const problem = `expected rows of ${WIDTH} little-endian float32 (${ROW_BYTES} bytes each), but the file has ${bytes.length} bytes`;
@@ -72,20 +74,19 @@ function readRows(path: string, firstOrbit: number, dtype: DType): Split {
 
 /**
  * The exact two-body dataset the HNN reference trained on (greydanus/hamiltonian-nn,
- * experiment-2body/data.py get_dataset with numpy seed 0, commit bcc3622): 2body_train.f32 and
- * 2body_test.f32, raw little-endian float32 rows of 17 columns (qx1, qx2, qy1, qy2, px1, px2, py1,
+ * experiment-2body/data.py get_dataset with numpy seed 0, commit bcc3622), from the bytes of
+ * 2body_train.f32 and 2body_test.f32: raw little-endian float32 rows of 17 columns (qx1, qx2, qy1, qy2, px1, px2, py1,
  * py2, their time derivatives in the same order, the total energy). Converted to the catalogue's
  * layout q = (x₁, y₁, x₂, y₂), p likewise (`twoBody()`), energies in each split's `energy`; float32
  * values are exact in float64. The test file holds orbits 0–199 (the reference tests on the first
  * 20%), the train file orbits 200–999, 50 samples each.
  */
-export function loadTwoBodyReference(paths: TwoBodyReferencePaths = {}, options: DatasetOptions = {}): Dataset {
-  const dtype = checkDType('loadTwoBodyReference', options.dtype ?? 'float64');
-  const folder = paths.train === undefined || paths.test === undefined ? referenceDataDir() : '';
-  const testPath = paths.test ?? join(folder, '2body_test.f32');
-  const trainPath = paths.train ?? join(folder, '2body_train.f32');
-  const test = readRows(testPath, 0, dtype);
-  const train = readRows(trainPath, test.x.shape[0] / POINTS_PER_ORBIT, dtype);
+export function parseTwoBodyReference(files: TwoBodyReferenceBytes, options: DatasetOptions = {}): Dataset {
+  const dtype = checkDType('parseTwoBodyReference', options.dtype ?? 'float64');
+  const testPath = files.files?.test ?? '<test bytes>';
+  const trainPath = files.files?.train ?? '<train bytes>';
+  const test = readRows(files.test, testPath, 0, dtype);
+  const train = readRows(files.train, trainPath, test.x.shape[0] / POINTS_PER_ORBIT, dtype);
   const source = 'greydanus/hamiltonian-nn experiment-2body/data.py get_dataset (numpy seed 0)';
   return { name: 'twoBody', dof: 4, train, test, meta: { paths: { train: trainPath, test: testPath }, source, dtype } };
 }

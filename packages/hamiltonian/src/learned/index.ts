@@ -19,6 +19,7 @@ export {
   type TrainOptions,
   type TrainHistory,
   type TrainResult,
+  type TrainCheckpoint,
   train,
   splitLossValue,
 } from './train.js';

@@ -1,6 +1,6 @@
 import { type Value, primalTensor, valueAndGrad } from '@liouville/ad';
 import { InvalidArgumentError, type RandomKey, type Tensor, allFinite, randomKey, splitKey } from '@liouville/linalg';
-import { type MlpParams, type Optimizer, adam, sampleBatch, saveParams, takeRows, treeLeaves } from '@liouville/nn';
+import { type JsonValue, type MlpParams, type Optimizer, adam, sampleBatch, takeRows, treeLeaves } from '@liouville/nn';
 import type { FieldModel } from './fieldModels.js';
 import { fieldLoss } from './loss.js';
 
@@ -38,8 +38,18 @@ export interface TrainOptions {
   /** Evaluate the test loss every this many steps (and at the last step); default 10. */
   readonly evalEvery?: number;
   readonly onStep?: (progress: TrainProgress) => void;
-  /** Save the parameters atomically every `every` steps and at the end. */
-  readonly checkpoint?: { readonly path: string; readonly every: number };
+  /** Hand the parameters to `checkpoint.save` every `every` steps and at the end. */
+  readonly checkpoint?: TrainCheckpoint;
+}
+
+/**
+ * Where `train` keeps its checkpoints: `save` receives the parameters and JSON metadata (step,
+ * loss, model kind, status) every `every` steps and at the end. `fileCheckpoint(path, every)` of
+ * '@liouville/hamiltonian/node' writes them atomically to a parameter file.
+ */
+export interface TrainCheckpoint {
+  readonly every: number;
+  readonly save: (params: MlpParams, meta: JsonValue) => void;
 }
 
 /** Loss curves: the training loss of every update, the test loss where it was evaluated. */
@@ -85,6 +95,15 @@ export function train(options: TrainOptions): TrainResult {
   checkPositiveInteger('steps', steps);
   checkPositiveInteger('batchSize', options.batchSize);
   checkPositiveInteger('evalEvery', options.evalEvery);
+  if (options.checkpoint !== undefined) {
+    checkPositiveInteger('checkpoint.every', options.checkpoint.every ?? Number.NaN);
+    if (typeof options.checkpoint.save !== 'function')
+      throw new InvalidArgumentError(
+        'train: checkpoint.save',
+        'a function (params, meta) => void',
+        options.checkpoint.save,
+      );
+  }
   const rows = data.train.x.shape[0];
   const batchSize = Math.min(options.batchSize ?? rows, rows);
   const evalEvery = options.evalEvery ?? 10;
@@ -129,7 +148,7 @@ export function train(options: TrainOptions): TrainResult {
     }
     options.onStep?.({ step, steps, trainLoss, testLoss, elapsedMs: performance.now() - started });
     if (options.checkpoint && step % options.checkpoint.every === 0 && step < steps) {
-      saveParams(options.checkpoint.path, params, { step, trainLoss, model: model.kind });
+      options.checkpoint.save(params, { step, trainLoss, model: model.kind });
     }
   }
   return finish(options, params, history, 'completed', `completed ${steps} steps`, steps);
@@ -143,7 +162,6 @@ function finish(
   message: string,
   stepsDone: number,
 ): TrainResult {
-  if (options.checkpoint)
-    saveParams(options.checkpoint.path, params, { step: stepsDone, model: options.model.kind, status });
+  if (options.checkpoint) options.checkpoint.save(params, { step: stepsDone, model: options.model.kind, status });
   return { params, history, status, message, stepsDone };
 }

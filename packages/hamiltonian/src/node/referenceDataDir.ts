@@ -1,10 +1,13 @@
-import { existsSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataFileError } from './DataFileError.js';
+import { DataFileError } from '../data/DataFileError.js';
 
-/** The environment variable that names the folder of the HNN reference data. */
+/** The environment variable that names another folder of the HNN reference data. */
 export const REFERENCE_DATA_ENV = 'LIOUVILLE_REFERENCE_DATA';
+
+/** The package whose folder holds data/hnn-reference. */
+const PACKAGE_NAME = '@liouville/hamiltonian';
 
 const isFolder = (path: string): boolean => {
   try {
@@ -14,11 +17,23 @@ const isFolder = (path: string): boolean => {
   }
 };
 
-/** The nearest folder at or above `start` that holds pnpm-workspace.yaml (the repository root). */
-function workspaceRoot(start: string): string | undefined {
+/** The `name` of the package.json at `path`, or undefined when there is none or it is not JSON. */
+function packageName(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'))?.name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The nearest folder at or above `start` whose package.json is named @liouville/hamiltonian: the
+ * package's own folder, from src/node (the workspace) as from dist/node (an installed package).
+ */
+export function packageRoot(start: string): string | undefined {
   let folder = resolve(start);
   for (;;) {
-    if (existsSync(join(folder, 'pnpm-workspace.yaml'))) return folder;
+    if (packageName(join(folder, 'package.json')) === PACKAGE_NAME) return folder;
     const parent = dirname(folder);
     if (parent === folder) return undefined;
     folder = parent;
@@ -26,11 +41,27 @@ function workspaceRoot(start: string): string | undefined {
 }
 
 /**
+ * The reference data folder that ships with the package, found from the folder of a module of the
+ * package (`from`); a DataFileError saying where it looked when it is missing.
+ */
+export function bundledReferenceDataDir(from: string): string {
+  const root = packageRoot(from);
+  const folder = root === undefined ? undefined : join(root, 'data', 'hnn-reference');
+  if (folder !== undefined && isFolder(folder)) return folder;
+  const looked =
+    folder === undefined ? `no package.json named ${PACKAGE_NAME} at or above ${resolve(from)}` : `looked in ${folder}`;
+  throw new DataFileError(
+    folder ?? resolve(from),
+    '',
+    `the HNN reference data folder that ships with ${PACKAGE_NAME} was not found (${looked}); set the environment variable ${REFERENCE_DATA_ENV} to the folder that holds spring_dataset_seed0.csv and the other reference files`,
+  );
+}
+
+/**
  * The folder of the datasets produced by the HNN reference code (greydanus/hamiltonian-nn, see
- * PROVENANCE.md there): the environment variable LIOUVILLE_REFERENCE_DATA when set, otherwise
- * `<repository root>/../shared/data/hnn-reference`, the repository root being the folder with
- * pnpm-workspace.yaml above the working directory or above this module. Throws a DataFileError
- * saying where it looked when the folder does not exist.
+ * PROVENANCE.md there): the folder named by the environment variable LIOUVILLE_REFERENCE_DATA
+ * when set, otherwise data/hnn-reference inside this package (in the repository and in an
+ * installed copy alike). Throws a DataFileError saying where it looked when the folder does not exist.
  */
 export function referenceDataDir(): string {
   const fromEnv = process.env[REFERENCE_DATA_ENV];
@@ -38,18 +69,5 @@ export function referenceDataDir(): string {
     if (isFolder(fromEnv)) return resolve(fromEnv);
     throw new DataFileError(fromEnv, '', `${REFERENCE_DATA_ENV} is set to this path, which is not an existing folder`);
   }
-  const starts = [process.cwd(), dirname(fileURLToPath(import.meta.url))];
-  const tried: string[] = [];
-  for (const start of starts) {
-    const root = workspaceRoot(start);
-    const candidate = root === undefined ? undefined : resolve(root, '..', 'shared', 'data', 'hnn-reference');
-    if (candidate !== undefined && !tried.includes(candidate)) tried.push(candidate);
-    if (candidate !== undefined && isFolder(candidate)) return candidate;
-  }
-  const looked = tried.length > 0 ? tried.join(' and ') : `no pnpm-workspace.yaml above ${starts.join(' or ')}`;
-  throw new DataFileError(
-    tried[0] ?? starts[0],
-    '',
-    `the HNN reference data folder was not found (looked in: ${looked}); set the environment variable ${REFERENCE_DATA_ENV} to the folder that holds spring_dataset_seed0.csv and the other reference files`,
-  );
+  return bundledReferenceDataDir(dirname(fileURLToPath(import.meta.url)));
 }

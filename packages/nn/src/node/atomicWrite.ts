@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ParamsFileError } from './errors.js';
+import { ParamsFileError } from '../errors.js';
 
 /** The file operations an atomic write needs; node:fs provides them (tests substitute failing ones). */
 export interface AtomicFileSystem {

@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@liouville/linalg';
+import { ParamsFileError } from '../errors.js';
+import { type JsonValue, type LoadedParams, parseParams, serializeParams } from '../paramsFormat.js';
+import type { ParamTree } from '../tree.js';
 import { type AtomicFileSystem, nodeFileSystem, writeFileAtomic } from './atomicWrite.js';
-import { ParamsFileError } from './errors.js';
-import { type JsonValue, deserializeParams, serializeParams } from './paramsFormat.js';
-import type { ParamTree } from './tree.js';
-
-/** What `loadParams` returns: the parameter tree and the metadata saved with it (null if none). */
-export interface LoadedParams<P extends ParamTree = ParamTree> {
-  readonly params: P;
-  readonly meta: JsonValue;
-}
 
 function checkPath(operation: string, path: string): void {
   if (typeof path !== 'string' || path.length === 0)
@@ -30,7 +24,7 @@ export function saveParams(
 ): void {
   checkPath('saveParams', path);
   const text = serializeParams(params, meta);
-  writeFileAtomic(path, Buffer.from(text, 'utf8'), fileSystem);
+  writeFileAtomic(path, new TextEncoder().encode(text), fileSystem);
 }
 
 /**
@@ -39,18 +33,11 @@ export function saveParams(
  */
 export function loadParams<P extends ParamTree = ParamTree>(path: string): LoadedParams<P> {
   checkPath('loadParams', path);
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (error) {
     throw new ParamsFileError(path, `cannot read: ${(error as Error).message}`, { cause: error });
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    throw new ParamsFileError(path, 'not valid UTF-8 text (corrupt)', { cause: error });
-  }
-  const { params, meta } = deserializeParams(text, path);
-  return { params: params as P, meta };
+  return parseParams<P>(bytes, path);
 }

@@ -1,0 +1,4 @@
+// @liouville/nn/node: parameter files on disk (Node only). The main entry works on strings and
+// bytes (serializeParams, parseParams) and runs anywhere, a browser included.
+export { saveParams, loadParams } from './io.js';
+export { type AtomicFileSystem, nodeFileSystem, writeFileAtomic } from './atomicWrite.js';
