@@ -19,14 +19,7 @@ import {
   vmap,
 } from '../src/index.js';
 import { vmapCases } from './vmap-cases.js';
-
-/** Asserts two tensors have the same dtype, shape and bits (−0 and 0 differ; NaN equals NaN). */
-export function expectSameBits(actual: Value, expected: Tensor, label = 'value'): void {
-  const a = primalTensor(actual);
-  expect(a.dtype, `${label}: dtype`).toBe(expected.dtype);
-  expect(a.shape, `${label}: shape`).toEqual(expected.shape);
-  expect(Array.from(a.data), `${label}: elements`).toEqual(Array.from(expected.data));
-}
+import { expectSameBits } from './vmap-helpers.js';
 
 /** A tensor of `shape` and `dtype` taking consecutive elements of the pool from `offset`, wrapping around. */
 function fromPool(shape: readonly number[], dtype: DType, pool: readonly number[], offset: number): Tensor {
