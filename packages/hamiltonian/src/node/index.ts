@@ -1,5 +1,8 @@
-// @liouville/hamiltonian/node: the HNN reference data on disk and parameter-file checkpoints
-// (Node only). The main entry parses the same files from text or bytes and runs anywhere.
+/**
+ * The HNN reference data on disk and parameter-file checkpoints (Node only). The main entry
+ * parses the same files from text or bytes and runs anywhere.
+ * @module @liouville/hamiltonian/node
+ */
 export { REFERENCE_DATA_ENV, referenceDataDir } from './referenceDataDir.js';
 export {
   type TwoBodyReferencePaths,
