@@ -1,4 +1,4 @@
-import type { DType, Shape, Tensor } from '@liouville/linalg';
+import type { DType, NestedArray, Shape, Tensor } from '@liouville/linalg';
 
 /**
  * A value being differentiated: a forward-mode dual or a reverse-mode tape node. Its `primal`
@@ -23,6 +23,31 @@ export abstract class Tracer {
   }
   toString(): string {
     return `${this.constructor.name}@${this.trace.level}(${String(this.primal)})`;
+  }
+  /**
+   * The plain tensor underneath, for non-differentiable uses; a value traced by `jit` has none
+   * and throws a ConcretizationError naming `operation`.
+   */
+  concreteTensor(operation: string): Tensor {
+    const below = this.primal;
+    return below instanceof Tracer ? below.concreteTensor(operation) : below;
+  }
+  /** The single element of the value underneath (not differentiated). */
+  item(): number {
+    return this.concreteTensor('item()').item();
+  }
+  /** Nested arrays of the value underneath (not differentiated). */
+  toArray(): NestedArray {
+    return this.concreteTensor('toArray()').toArray();
+  }
+  /**
+   * A one-element value in a comparison or arithmetic (`if (x > 0)`) reads the number underneath;
+   * under `jit` there is none, and that throws instead of comparing NaN silently.
+   */
+  [Symbol.toPrimitive](hint: string): number | string {
+    if (hint === 'string') return this.toString();
+    const value = this.concreteTensor('a traced value used as a number (a comparison or arithmetic)');
+    return value.size === 1 ? value.data[0] : Number.NaN;
   }
 }
 

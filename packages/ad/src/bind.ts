@@ -41,6 +41,16 @@ export function popTrace(trace: ActiveTrace): void {
   if (stack.length === 0) unaryMemo = new WeakMap();
 }
 
+/** The innermost transformation running now, or null when none is. */
+export function innermostTrace(): ActiveTrace | null {
+  return stack.length > 0 ? stack[stack.length - 1] : null;
+}
+
+/** True when debugging with checkFinite is on (compiled code then steps aside for eager evaluation). */
+export function checkFiniteEnabled(): boolean {
+  return checkFinite;
+}
+
 /** Runs `body` inside a fresh transformation level, always ending it. */
 export function withTrace<T extends ActiveTrace, R>(make: (level: number) => T, body: (trace: T) => R): R {
   const trace = pushTrace(make);

@@ -4,7 +4,7 @@
  * @module @liouville/ad
  */
 export { type Value, type Input, Tracer } from './Tracer.js';
-export { PerturbationError, StructureError } from './errors.js';
+export { ConcretizationError, PerturbationError, StructureError } from './errors.js';
 export { setCheckFinite, withCheckFinite, primalTensor } from './bind.js';
 export {
   constant,
@@ -67,4 +67,6 @@ export { hessian, hvp, rowwiseGrad, type RowwiseGradOptions } from './transforms
 export { vmap, type AxisSpec } from './vmap/vmap.js';
 export { BatchTracer } from './vmap/BatchTrace.js';
 export { type Tree, type TreeDef, flatten, unflatten } from './tree.js';
+export { jit, makeJaxpr, type JitOptions } from './jit/jit.js';
+export { Jaxpr } from './jit/ir.js';
 export type { Primitive, PrimitiveParams } from './primitives.js';

@@ -49,17 +49,21 @@ export function flatten(tree: Tree, argument = 'input'): { leaves: Value[]; def:
 /** Rebuilds a pytree from its definition and leaves. */
 export function unflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T {
   if (def.kind === 'leaf') return leaves[0] as T;
-  let index = 0;
-  const build = (d: TreeDef): unknown => {
-    if (d.kind === 'leaf') return leaves[index++];
-    if (d.kind === 'array') return d.children.map(build);
-    const out: Record<string, unknown> = {};
-    d.keys.forEach((k, i) => {
-      out[k] = build(d.children[i]);
-    });
+  const cursor = { index: 0 };
+  return build(def, leaves, cursor) as T;
+}
+
+// A module-level function, not a closure: this runs on every call of a compiled function.
+function build(d: TreeDef, leaves: readonly unknown[], cursor: { index: number }): unknown {
+  if (d.kind === 'leaf') return leaves[cursor.index++];
+  if (d.kind === 'array') {
+    const out = new Array<unknown>(d.children.length);
+    for (let i = 0; i < out.length; i++) out[i] = build(d.children[i], leaves, cursor);
     return out;
-  };
-  return build(def) as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < d.keys.length; i++) out[d.keys[i]] = build(d.children[i], leaves, cursor);
+  return out;
 }
 
 /** True when two tree definitions have the same structure. */
