@@ -8,6 +8,7 @@ import { integratorGroups } from './integrators.js';
 import { leapfrogAdGroup } from './leapfrogAd.js';
 import { matmulGroup } from './matmul.js';
 import { twoBodyGroup } from './twoBody.js';
+import { vmapForwardGroups } from './vmapForward.js';
 
 /** Every benchmark group of the default suite. */
 export const allGroups: readonly Group[] = [
@@ -18,4 +19,5 @@ export const allGroups: readonly Group[] = [
   ...integratorGroups,
   leapfrogAdGroup,
   twoBodyGroup,
+  ...vmapForwardGroups,
 ];
