@@ -4,7 +4,7 @@ import type { GeneralSystem, GradientFn, HamiltonianGradient, SeparableSystem } 
 // uses it instead of AD); a physics system supplies it under the same name and shape.
 export type { GradientFn, HamiltonianGradient };
 
-/** What a physics system adds to the integrators' problem interface (DESIGN.md §3). */
+/** What a physics system adds to the integrators' problem interface. */
 export interface HamiltonianInfo {
   /** The system's name, e.g. 'pendulum' or 'massSpring:hnnCode'. */
   readonly name: string;

@@ -129,6 +129,18 @@ function outputColumn(net: Mlp, params: Readonly<MlpParams<Value>>, column: numb
  * A Hamiltonian Neural Network (Greydanus et al. 2019, §3): ẋ = ∇F₁ (conservative part) + ∇F₂·Mᵀ
  * (solenoidal part), with the gradients taken exactly by automatic differentiation, so the
  * parameter gradient of the loss is a derivative of a derivative (forward or reverse inner mode).
+ *
+ * @example
+ * ```ts
+ * import { hnnModel } from '@liouville/hamiltonian';
+ * import { randomKey, tensor } from '@liouville/linalg';
+ *
+ * const model = hnnModel({ inputDim: 2 }); // the reference's MLP 2→200→200→2: tanh, orthogonal init
+ * const params = model.init(randomKey(0));
+ * const x = tensor([[0.5, 0], [0, 1]]); // two rows (q, p)
+ * model.hamiltonian(params, x); // H_θ of each row: shape [2]
+ * model.timeDerivative(params, x); // J∇H_θ, the predicted (q̇, ṗ) of each row: shape [2, 2]
+ * ```
  */
 export function hnnModel(options: HnnOptions): HnnModel {
   checkOptions('hnnModel', options);

@@ -6,8 +6,22 @@ import type { HnnModel } from './fieldModels.js';
 
 /**
  * A trained HNN as a Hamiltonian value: H_θ(q, p) = F₂(q, p), a `general` system like any other,
- * so every integrator, invariant and property check applies to it (DESIGN.md §3). Only the
+ * so every integrator, invariant and property check applies to it. Only the
  * solenoidal part defines a Hamiltonian flow, so a purely conservative model is rejected.
+ *
+ * @example
+ * ```ts
+ * import { energy, hnn, hnnModel, massSpring, springDataset, train } from '@liouville/hamiltonian';
+ * import { implicitMidpoint, integrate } from '@liouville/integrators';
+ * import { tensor } from '@liouville/linalg';
+ *
+ * const model = hnnModel({ inputDim: 2, hiddenDim: 64 });
+ * const { params } = train({ model, data: springDataset({ seed: 0 }), steps: 300 });
+ * const learned = hnn(model, params); // H_θ(q, p) as a `general` Hamiltonian
+ * const start = { q: tensor([0.8]), p: tensor([0]) };
+ * const { q, p } = integrate(implicitMidpoint(learned, 0.1), start, { steps: 200 }, { saveEvery: 50 });
+ * energy(massSpring({ variant: 'hnnCode' }))({ q, p }); // the true H along the learned rollout
+ * ```
  */
 export function hnn(model: HnnModel, params: Readonly<MlpParams<Value>>, name = 'hnn'): GeneralHamiltonian {
   if (model.fieldType === 'conservative') {
