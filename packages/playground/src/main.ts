@@ -140,6 +140,7 @@ function selectSystem(id: SystemId): void {
   const fixed = plane.isSlice
     ? `A 2-D slice of the 4-D phase space: (${plane.xLabel}, ${plane.yLabel}) vary at ${plane.heldAt}; rollouts leave the slice, so they are not drawn here.`
     : 'The whole phase plane (q, p).';
+  setText('portrait-rollouts', plane.isSlice ? '' : "rollouts in the energy plot's colours");
   setText('portrait-note', `${fixed} H_θ is shifted by a constant to match H (the loss only fixes its gradient).`);
   setText('loss-summary', '');
   setText('energy-summary', '');
