@@ -36,6 +36,10 @@ const batchingArb = (element: fc.Arbitrary<number>) =>
   fc.record({
     size: fc.integer({ min: 1, max: 3 }),
     dtype: fc.constantFrom<DType>('float64', 'float32'),
+    // Sometimes each argument gets its own dtype: promotion, and weak typing of rank-0 examples.
+    mixed: fc.option(fc.array(fc.constantFrom<DType>('float64', 'float32'), { minLength: 4, maxLength: 4 }), {
+      nil: undefined,
+    }),
     batched: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
     axisSeeds: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
     negativeAxes: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
@@ -47,7 +51,7 @@ type Batching = fc.Arbitrary<ReturnType<typeof batchingArb> extends fc.Arbitrary
 
 describe('vmap', () => {
   describe.each(vmapCases)('$name', (c) => {
-    test('equals the function applied to each example, stacked, bit for bit', () => {
+    test('equals the function applied to each example, stacked, bit for bit, in float64, float32 and mixed', () => {
       fc.assert(
         fc.property(c.draw, batchingArb(c.element) as Batching, (draw, run) => {
           const count = draw.shapes.length;
@@ -58,7 +62,7 @@ describe('vmap', () => {
           let offset = 0;
           const examples = draw.shapes.map((shape, i) =>
             Array.from({ length: batched[i] ? run.size : 1 }, () => {
-              const t = fromPool(shape, run.dtype, run.pool, offset);
+              const t = fromPool(shape, run.mixed?.[i] ?? run.dtype, run.pool, offset);
               offset += t.size + 1;
               return t;
             }),

@@ -11,16 +11,21 @@ function unary<P extends Primitive>(primitive: P): BatchRule<P> {
 }
 
 /**
- * A broadcasting primitive whose result dtype follows the arguments at `left` and `right`: the
- * arguments are aligned example by example (alignForBroadcast), and the result is cast to one
- * example's dtype. The kernels compute in double precision and round once on storing, so
- * computing in float64 and casting gives the same bits as computing in float32 directly.
+ * A broadcasting primitive whose result dtype follows the arguments at `left` and `right`. The
+ * arguments are aligned example by example (alignForBroadcast), and the result gets one example's
+ * dtype, which batching may change (a rank-0 example is weakly typed, its batch is not): where one
+ * example computes in float64, float32 operands are widened first (exactly); where it computes in
+ * float32, the float64 result is rounded once on casting, as the kernel rounds once on storing.
  */
 function broadcasting<P extends Primitive>(primitive: P, left: number, right: number): BatchRule<P> {
   return (args, dims, params) => {
-    const { values, dim } = alignForBroadcast(args, dims);
-    const out = bind(primitive, values, params);
     const dtype = exampleResultDType(args[left], dims[left], args[right], dims[right]);
+    const widened =
+      dtype === 'float64'
+        ? args.map((a, i) => ((i === left || i === right) && a.dtype !== dtype ? cast(a, dtype) : a))
+        : args;
+    const { values, dim } = alignForBroadcast(widened, dims);
+    const out = bind(primitive, values, params);
     return [out.dtype === dtype ? out : cast(out, dtype), dim];
   };
 }
