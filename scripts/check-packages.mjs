@@ -170,7 +170,7 @@ function checkBinary() {
   });
   if (help !== undefined && !/Usage: liouville <command>[\s\S]*simulate/.test(help)) {
     failures.push('liouville --help: no usage line naming simulate');
-  }
+  } else if (help !== undefined) console.log('ok   npx liouville --help');
   checkSimulate();
   const args = ['--task', 'spring', '--seeds', '1', '--steps', '5', '--eval-trajectories', '1'];
   const out = join(project, 'reproduce');
