@@ -68,5 +68,6 @@ export { vmap, type AxisSpec } from './vmap/vmap.js';
 export { BatchTracer } from './vmap/BatchTrace.js';
 export { type Tree, type TreeDef, flatten, unflatten } from './tree.js';
 export { jit, makeJaxpr, type JitOptions } from './jit/jit.js';
+export { scan, type ScanBody } from './jit/scan.js';
 export { Jaxpr } from './jit/ir.js';
 export type { Primitive, PrimitiveParams } from './primitives.js';

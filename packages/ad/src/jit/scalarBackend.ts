@@ -22,21 +22,28 @@ const CHAIN = 32;
 /** Constants of at most this many elements are inlined as literals. */
 const INLINE_CONSTANT = 16;
 
-/** True when a program suits this backend. */
+/**
+ * True when a program suits this backend: every value small, except the values a loop stacks,
+ * which live in arrays and may be large as long as nothing but the program's outputs reads them
+ * (a rollout's trajectory).
+ */
 export function fitsScalarBackend(program: Program): boolean {
   let elements = 0;
   const visit = (p: Program): boolean => {
-    for (const v of [...p.inputs, ...p.outputs]) if (v.size > SCALAR_MAX_SIZE) return false;
+    const stacked = new Set<number>();
+    for (const v of p.inputs) if (v.size > SCALAR_MAX_SIZE) return false;
     for (const eq of p.equations) {
       if (isLoop(eq)) {
+        if (eq.init.some((v) => stacked.has(v.id)) || eq.free.some((v) => stacked.has(v.id))) return false;
         if (!visit(eq.body)) return false;
-        for (const v of eq.outs.slice(eq.init.length)) if (v.size / eq.length > SCALAR_MAX_SIZE) return false;
+        for (const v of eq.outs.slice(eq.init.length)) if (v.size > SCALAR_MAX_SIZE) stacked.add(v.id);
         continue;
       }
+      if (eq.inputs.some((v) => stacked.has(v.id))) return false;
       if (eq.out.size > SCALAR_MAX_SIZE || eq.inputs.some((v) => v.size > SCALAR_MAX_SIZE)) return false;
       elements += eq.out.size * Math.max(1, eq.primitive === 'matmul' ? (eq.inputs[0].shape.at(-1) ?? 1) : 1);
     }
-    return true;
+    return p.outputs.every((v) => v.size <= SCALAR_MAX_SIZE || stacked.has(v.id));
   };
   return visit(program) && elements <= SCALAR_MAX_ELEMENTS;
 }
@@ -49,6 +56,8 @@ class ScalarEmitter {
   readonly constants: TypedArray[] = [];
   readonly fallbacks: Fallback[] = [];
   private readonly elements = new Map<number, string[]>();
+  /** Values that live in a typed array (a loop's stacked values): the array's local name. */
+  readonly arrays = new Map<number, string>();
   private next = 0;
 
   temp(): string {
@@ -56,8 +65,13 @@ class ScalarEmitter {
   }
 
   elems(v: Var): string[] {
-    const e = this.elements.get(v.id);
-    if (e === undefined) throw new Error(`jit: variable ${v.id} used before it is defined`);
+    let e = this.elements.get(v.id);
+    if (e === undefined) {
+      const array = this.arrays.get(v.id);
+      if (array === undefined) throw new Error(`jit: variable ${v.id} used before it is defined`);
+      e = Array.from({ length: v.size }, (_, i) => `${array}[${i}]`);
+      this.elements.set(v.id, e);
+    }
     return e;
   }
 
@@ -147,11 +161,7 @@ class ScalarEmitter {
     this.lines.push('}');
     eq.outs.forEach((v, j) => {
       if (j < eq.init.length) this.define(v, carried[j]);
-      else
-        this.define(
-          v,
-          Array.from({ length: v.size }, (_, i) => `${stackArrays[j - eq.init.length]}[${i}]`),
-        );
+      else this.arrays.set(v.id, stackArrays[j - eq.init.length]);
     });
   }
 }
@@ -373,6 +383,8 @@ export function generateScalarCode(program: Program): ScalarCode {
   });
   emitter.equations(program);
   const outs = program.outputs.map((v) => {
+    const array = emitter.arrays.get(v.id);
+    if (array !== undefined) return array;
     const name = emitter.temp();
     emitter.lines.push(`const ${name} = new ${arrayType(v)}(${v.size});`);
     emitter.elems(v).forEach((e, i) => {
