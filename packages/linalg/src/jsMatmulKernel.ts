@@ -130,6 +130,12 @@ function jsMatmulKernel(dtype: DType): MatmulKernel {
     matmulNN(a, aOffset, b, bOffset, c, cOffset, m, k, n) {
       matmulKernelNT(a, aOffset, transposeBlock(b, bOffset, k, n), 0, c, cOffset, m, k, n);
     },
+    // Bᵀ is what the NT loop reads: a transposed B is used in place; a transposed A is copied back.
+    matmul(a, aOffset, transposeA, b, bOffset, transposeB, c, cOffset, m, k, n) {
+      const [rowsA, offsetA] = transposeA ? [transposeBlock(a, aOffset, k, m), 0] : [a, aOffset];
+      const [bt, offsetB] = transposeB ? [b, bOffset] : [transposeBlock(b, bOffset, k, n), 0];
+      matmulKernelNT(rowsA, offsetA, bt, offsetB, c, cOffset, m, k, n);
+    },
   };
 }
 

@@ -27,6 +27,25 @@ export interface MatmulKernel {
     k: number,
     n: number,
   ): void;
+  /**
+   * As `matmulNN`, with A read from its transpose (Aᵀ stored k×m row-major at `aOffset`) when
+   * `transposeA`, and B from its transpose (Bᵀ stored n×k) when `transposeB`. Only the layout
+   * differs: every entry of C is the same sum in the same order, so the bits equal `matmulNN` on
+   * the transposed copies.
+   */
+  matmul(
+    a: TypedArray,
+    aOffset: number,
+    transposeA: boolean,
+    b: TypedArray,
+    bOffset: number,
+    transposeB: boolean,
+    c: TypedArray,
+    cOffset: number,
+    m: number,
+    k: number,
+    n: number,
+  ): void;
 }
 
 /**

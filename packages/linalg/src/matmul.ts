@@ -1,8 +1,8 @@
-import { ShapeError, formatShape } from './errors.js';
-import { broadcastShapes, sizeOf } from './shape.js';
+import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
+import { type Shape, broadcastShapes, sizeOf } from './shape.js';
 import { resultDType } from './elementwise.js';
 import { getMatmulKernel } from './kernels.js';
-import { Tensor, allocate } from './Tensor.js';
+import { Tensor, type TypedArray, allocate, dtypeOf } from './Tensor.js';
 
 /** Batch offsets: for each output batch index, the matching offsets into the broadcast operands. */
 function batchOffsets(batch: readonly number[], aBatch: readonly number[], bBatch: readonly number[]) {
@@ -29,6 +29,36 @@ function batchOffsets(batch: readonly number[], aBatch: readonly number[], bBatc
   return pairs;
 }
 
+/** The shapes of a product a (..., m, k) · b (..., k, n), checked. */
+interface ProductShape {
+  m: number;
+  k: number;
+  n: number;
+  aBatch: number[];
+  bBatch: number[];
+  batch: number[];
+  out: number[];
+}
+
+function productShape(operation: string, a: Shape, b: Shape): ProductShape {
+  if (a.length === 0 || b.length === 0) {
+    throw new ShapeError(operation, `operands must have rank >= 1, got ${formatShape(a)} and ${formatShape(b)}`);
+  }
+  const aShape = a.length === 1 ? [1, a[0]] : [...a];
+  const bShape = b.length === 1 ? [b[0], 1] : [...b];
+  const [m, k] = aShape.slice(-2);
+  const [k2, n] = bShape.slice(-2);
+  if (k !== k2) {
+    throw new ShapeError(operation, `inner dimensions differ: ${formatShape(a)} · ${formatShape(b)}`);
+  }
+  const aBatch = aShape.slice(0, -2);
+  const bBatch = bShape.slice(0, -2);
+  const batch = broadcastShapes(operation, aBatch, bBatch);
+  // The shape of a product: the batch, then m and n unless the operand was a vector.
+  const out = [...batch, ...(a.length === 1 ? [] : [m]), ...(b.length === 1 ? [] : [n])];
+  return { m, k, n, aBatch, bBatch, batch, out };
+}
+
 /**
  * Matrix product with NumPy semantics: a (..., m, k) · b (..., k, n) with broadcast batch axes;
  * a 1-D operand is treated as a row (left) or column (right) vector and its axis dropped.
@@ -36,46 +66,82 @@ function batchOffsets(batch: readonly number[], aBatch: readonly number[], bBatc
  * the same on every backend; float32 accumulates in float32 on 'wasm' and in float64 on 'js'.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.rank === 0 || b.rank === 0) {
-    throw new ShapeError(
-      'matmul',
-      `operands must have rank >= 1, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
-    );
-  }
-  const aShape = a.rank === 1 ? [1, a.shape[0]] : [...a.shape];
-  const bShape = b.rank === 1 ? [b.shape[0], 1] : [...b.shape];
-  const [m, k] = aShape.slice(-2);
-  const [k2, n] = bShape.slice(-2);
-  if (k !== k2) {
-    throw new ShapeError('matmul', `inner dimensions differ: ${formatShape(a.shape)} · ${formatShape(b.shape)}`);
-  }
-  const aBatch = aShape.slice(0, -2);
-  const bBatch = bShape.slice(0, -2);
-  const batch = broadcastShapes('matmul', aBatch, bBatch);
-  const dtype = resultDType(a, b);
-  const out = allocate(dtype, sizeOf(batch) * m * n);
-  if (dtype === 'float64' && m * k * n <= SMALL_PRODUCT) {
-    batchOffsets(batch, aBatch, bBatch).forEach(([ia, ib], index) => {
-      smallProduct(a.data, ia * m * k, b.data, ib * k * n, out, index * m * n, m, k, n);
-    });
-    return new Tensor(out, matmulShape(a, b, batch, m, n));
-  }
-  const kernel = getMatmulKernel(dtype);
-  if (sizeOf(bBatch) === 1 && aBatch.length === batch.length && sizeOf(aBatch) === sizeOf(batch)) {
-    // One B for every batch entry and A not broadcast: the batch stacks A's rows, so it is a single
-    // (batch·m × k) · (k × n) product (a batch of tangents times a weight matrix, for instance).
-    kernel.matmulNN(a.data, 0, b.data, 0, out, 0, sizeOf(batch) * m, k, n);
-  } else {
-    batchOffsets(batch, aBatch, bBatch).forEach(([ia, ib], index) => {
-      kernel.matmulNN(a.data, ia * m * k, b.data, ib * k * n, out, index * m * n, m, k, n);
-    });
-  }
-  return new Tensor(out, matmulShape(a, b, batch, m, n));
+  const shape = productShape('matmul', a.shape, b.shape);
+  const out = allocate(resultDType(a, b), sizeOf(shape.out));
+  multiplyInto(shape, a.data, false, b.data, false, out);
+  return new Tensor(out, shape.out);
 }
 
-/** The shape of a product: the batch, then m and n unless the operand was a vector. */
-function matmulShape(a: Tensor, b: Tensor, batch: readonly number[], m: number, n: number): number[] {
-  return [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
+/**
+ * An operand of `matmulInto`: `data` holds a row-major array of `shape`, or, when `transposed`,
+ * of `shape` with its last two axes swapped (so a transposed operand is read in place).
+ */
+export interface MatmulOperand {
+  readonly data: TypedArray;
+  readonly shape: Shape;
+  readonly transposed?: boolean;
+}
+
+/**
+ * `matmul` writing into a preallocated array: `out` must have the product's dtype and size.
+ * Transposed operands are read in place (see MatmulOperand). The same kernels run in the same
+ * order as `matmul` on the materialised operands, so the result has the same bits.
+ */
+export function matmulInto(a: MatmulOperand, b: MatmulOperand, out: TypedArray): void {
+  for (const [name, x] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    if (x.transposed === true && x.shape.length < 2) {
+      throw new InvalidArgumentError(`matmulInto: ${name}.transposed`, 'an operand of rank >= 2', x.shape.length);
+    }
+    if (x.data.length !== sizeOf(x.shape)) {
+      throw new ShapeError(
+        'matmulInto',
+        `${name}: data of length ${x.data.length} cannot have shape ${formatShape(x.shape)}`,
+      );
+    }
+  }
+  const shape = productShape('matmulInto', a.shape, b.shape);
+  const [da, db] = [dtypeOf(a.data), dtypeOf(b.data)];
+  const dtype = da === db ? da : 'float64'; // as resultDType: operands have rank >= 1 here
+  if (dtypeOf(out) !== dtype || out.length !== sizeOf(shape.out)) {
+    throw new InvalidArgumentError(
+      'matmulInto: out',
+      `a ${dtype} array of ${sizeOf(shape.out)} elements`,
+      `a ${dtypeOf(out)} array of ${out.length}`,
+    );
+  }
+  multiplyInto(shape, a.data, a.transposed === true, b.data, b.transposed === true, out);
+}
+
+function multiplyInto(
+  { m, k, n, aBatch, bBatch, batch }: ProductShape,
+  a: TypedArray,
+  transposeA: boolean,
+  b: TypedArray,
+  transposeB: boolean,
+  out: TypedArray,
+): void {
+  if (out instanceof Float64Array && m * k * n <= SMALL_PRODUCT) {
+    // Element (i, p) of A at i·k + p, or at p·m + i when stored transposed; likewise for B.
+    const [ai, ap] = transposeA ? [1, m] : [k, 1];
+    const [bp, bj] = transposeB ? [1, k] : [n, 1];
+    batchOffsets(batch, aBatch, bBatch).forEach(([ia, ib], index) => {
+      smallProduct(a, ia * m * k, ai, ap, b, ib * k * n, bp, bj, out, index * m * n, m, k, n);
+    });
+    return;
+  }
+  const kernel = getMatmulKernel(dtypeOf(out));
+  if (!transposeA && sizeOf(bBatch) === 1 && aBatch.length === batch.length && sizeOf(aBatch) === sizeOf(batch)) {
+    // One B for every batch entry and A not broadcast: the batch stacks A's rows, so it is a single
+    // (batch·m × k) · (k × n) product (a batch of tangents times a weight matrix, for instance).
+    kernel.matmul(a, 0, false, b, 0, transposeB, out, 0, sizeOf(batch) * m, k, n);
+    return;
+  }
+  batchOffsets(batch, aBatch, bBatch).forEach(([ia, ib], index) => {
+    kernel.matmul(a, ia * m * k, transposeA, b, ib * k * n, transposeB, out, index * m * n, m, k, n);
+  });
 }
 
 /**
@@ -88,13 +154,18 @@ const SMALL_PRODUCT = 512;
 /**
  * C = A·B for small float64 matrices by dot products, each summed in order of the inner index
  * as the kernels do for an inner dimension this short (so the backends agree bit for bit).
+ * Element (i, p) of A is at aOffset + i·ai + p·ap, element (p, j) of B at bOffset + p·bp + j·bj.
  */
 function smallProduct(
-  a: Float64Array | Float32Array,
+  a: TypedArray,
   aOffset: number,
-  b: Float64Array | Float32Array,
+  ai: number,
+  ap: number,
+  b: TypedArray,
   bOffset: number,
-  out: Float64Array | Float32Array,
+  bp: number,
+  bj: number,
+  out: TypedArray,
   outOffset: number,
   m: number,
   k: number,
@@ -103,7 +174,7 @@ function smallProduct(
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;
-      for (let p = 0; p < k; p++) acc += a[aOffset + i * k + p] * b[bOffset + p * n + j];
+      for (let p = 0; p < k; p++) acc += a[aOffset + i * ai + p * ap] * b[bOffset + p * bp + j * bj];
       out[outOffset + i * n + j] = acc;
     }
   }

@@ -116,7 +116,8 @@ export class WasmGemm {
    * C = A·B in `dtype` arithmetic: copies A and B into linear memory, then for each block of kc
    * steps packs B's panels, and for each block of mc rows packs A's slivers and runs the
    * macro-kernel; finally copies C out. Returns false, computing nothing, when the operands do
-   * not fit in memory. Requires m, k, n ≥ 1.
+   * not fit in memory. Requires m, k, n ≥ 1. With `transposeA` (`transposeB`), `a` (`b`) holds the
+   * operand's transpose, k×m (n×k) row-major, which is transposed while it is copied in.
    */
   run(
     dtype: DType,
@@ -129,6 +130,8 @@ export class WasmGemm {
     m: number,
     k: number,
     n: number,
+    transposeA = false,
+    transposeB = false,
   ): boolean {
     const { bytes, rows, width, packA, packB, macro } = this.precisions[dtype];
     const kc = Math.min(k, this.blocking.kc);
@@ -140,8 +143,11 @@ export class WasmGemm {
     const pc = align16(packedA + mc * kc * bytes);
     if (!this.reserve(pc + m * n * bytes)) return false;
     const view = this.views[dtype];
-    view.set(a.subarray(aOffset, aOffset + m * k), 0); // converts if a is the other dtype
-    view.set(b.subarray(bOffset, bOffset + k * n), pb / bytes);
+    // Copies convert if an operand is of the other dtype; a transposed operand is laid out row-major.
+    if (transposeA) copyTransposed(a, aOffset, k, m, view, 0);
+    else view.set(a.subarray(aOffset, aOffset + m * k), 0);
+    if (transposeB) copyTransposed(b, bOffset, n, k, view, pb / bytes);
+    else view.set(b.subarray(bOffset, bOffset + k * n), pb / bytes);
     const [lda, ldb] = [k * bytes, n * bytes];
     for (let p0 = 0; p0 < k; p0 += kc) {
       // Each entry of C is accumulated in the order p = 0, 1, …, k−1 across blocks too: the later
@@ -156,6 +162,28 @@ export class WasmGemm {
     }
     c.set(view.subarray(pc / bytes, pc / bytes + m * n), cOffset);
     return true;
+  }
+}
+
+/** Writes the transpose of the rows×cols block of `src` at `srcOffset` (cols×rows) into `dst` at `dstOffset`, in 32×32 tiles. */
+function copyTransposed(
+  src: TypedArray,
+  srcOffset: number,
+  rows: number,
+  cols: number,
+  dst: TypedArray,
+  dstOffset: number,
+): void {
+  const tile = 32;
+  for (let i0 = 0; i0 < rows; i0 += tile) {
+    const iEnd = Math.min(i0 + tile, rows);
+    for (let j0 = 0; j0 < cols; j0 += tile) {
+      const jEnd = Math.min(j0 + tile, cols);
+      for (let i = i0; i < iEnd; i++) {
+        const row = srcOffset + i * cols;
+        for (let j = j0; j < jEnd; j++) dst[dstOffset + j * rows + i] = src[row + j];
+      }
+    }
   }
 }
 
@@ -183,6 +211,16 @@ function wasmMatmulKernel(dtype: DType): MatmulKernel {
       }
       if (!sharedGemm().run(dtype, a, aOffset, b, bOffset, c, cOffset, m, k, n)) {
         jsMatmulKernels[dtype].matmulNN(a, aOffset, b, bOffset, c, cOffset, m, k, n);
+      }
+    },
+    matmul(a, aOffset, transposeA, b, bOffset, transposeB, c, cOffset, m, k, n) {
+      if (m === 0 || n === 0) return;
+      if (k === 0) {
+        c.fill(0, cOffset, cOffset + m * n);
+        return;
+      }
+      if (!sharedGemm().run(dtype, a, aOffset, b, bOffset, c, cOffset, m, k, n, transposeA, transposeB)) {
+        jsMatmulKernels[dtype].matmul(a, aOffset, transposeA, b, bOffset, transposeB, c, cOffset, m, k, n);
       }
     },
   };

@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  type DType,
+  InvalidArgumentError,
+  type Tensor,
+  type MatmulBackend,
+  ShapeError,
+  allocate,
+  cast,
+  matmul,
+  matmulInto,
+  sizeOf,
+  transpose,
+} from '../src/index.js';
+import { broadcastShapesArb, tensorOfShape, withMatmulBackend } from './helpers.js';
+
+// matmulInto runs the kernels of matmul in the same order; a transposed operand changes only where
+// its elements are read (or how they are copied into the kernel's memory), never the sums, so
+// every comparison with matmul of the materialised transpose is bitwise (Object.is per entry).
+
+const BACKENDS: MatmulBackend[] = ['wasm', 'js'];
+const DTYPES: DType[] = ['float64', 'float32'];
+const CASES = BACKENDS.flatMap((backend) => DTYPES.map((dtype) => [backend, dtype] as const));
+
+/** The tensor with its last two axes swapped (materialised). */
+function swapLast(x: Tensor): Tensor {
+  const permutation = [...x.shape.keys()];
+  const r = permutation.length;
+  [permutation[r - 2], permutation[r - 1]] = [r - 1, r - 2];
+  return transpose(x, permutation);
+}
+
+function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) expect.fail(`entry ${i}: got ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+// Sizes cross both the small-product limit (m·k·n <= 512) and the kernels' 4×4 / 4×8 tiles.
+const dim = fc.integer({ min: 1, max: 19 });
+
+describe('matmulInto', () => {
+  test.each(CASES)('with operands read transposed in place equals matmul bit for bit (%s, %s)', (backend, dtype) => {
+    const arb = fc
+      .tuple(broadcastShapesArb(2, { maxRank: 2, maxDim: 3 }), dim, dim, dim, fc.boolean(), fc.boolean())
+      .chain(([[aBatch, bBatch], m, k, n, ta, tb]) =>
+        fc.tuple(tensorOfShape([...aBatch, m, k]), tensorOfShape([...bBatch, k, n]), fc.constant(ta), fc.constant(tb)),
+      );
+    fc.assert(
+      fc.property(arb, ([a0, b0, ta, tb]) => {
+        const [a, b] = [cast(a0, dtype), cast(b0, dtype)];
+        const expected = withMatmulBackend(backend, () => matmul(a, b));
+        const operand = (x: Tensor, t: boolean) =>
+          t ? { data: swapLast(x).data, shape: x.shape, transposed: true } : { data: x.data, shape: x.shape };
+        const out = allocate(dtype, sizeOf(expected.shape));
+        withMatmulBackend(backend, () => matmulInto(operand(a, ta), operand(b, tb), out));
+        expectSameBits(out, expected.data);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('multiplies vectors as matmul does', () => {
+    const arb = dim.chain((k) => fc.tuple(tensorOfShape([k]), tensorOfShape([k, 3]), tensorOfShape([3, k])));
+    fc.assert(
+      fc.property(arb, ([v, b, c]) => {
+        const out = allocate('float64', 3);
+        matmulInto({ data: v.data, shape: v.shape }, { data: b.data, shape: b.shape }, out);
+        expectSameBits(out, matmul(v, b).data);
+        matmulInto({ data: c.data, shape: c.shape }, { data: v.data, shape: v.shape }, out);
+        expectSameBits(out, matmul(c, v).data);
+      }),
+    );
+  });
+
+  test('rejects an output of the wrong dtype or size, a transposed vector and mismatched data', () => {
+    const a = { data: new Float64Array(6), shape: [2, 3] };
+    const b = { data: new Float64Array(12), shape: [3, 4] };
+    expect(() => matmulInto(a, b, new Float32Array(8))).toThrow(InvalidArgumentError);
+    expect(() => matmulInto(a, b, new Float64Array(7))).toThrow(/matmulInto: out.*float64 array of 8/);
+    expect(() =>
+      matmulInto({ data: new Float64Array(3), shape: [3], transposed: true }, b, new Float64Array(4)),
+    ).toThrow(/a.transposed/);
+    expect(() => matmulInto({ data: new Float64Array(5), shape: [2, 3] }, b, new Float64Array(8))).toThrow(ShapeError);
+    expect(() => matmulInto(a, { data: new Float64Array(8), shape: [4, 2] }, new Float64Array(4))).toThrow(
+      /inner dimensions differ/,
+    );
+  });
+});
