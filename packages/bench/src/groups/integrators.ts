@@ -3,7 +3,7 @@
 // (handIntegrators.ts), for one state and for a batch of 1000 states along a leading axis. Each
 // Liouville case notes the largest energy error over a longer run, beside the hand loop's, and
 // how far the two trajectories drift apart, so it is visible that every method computes the same.
-import { type Value, primalTensor } from '@liouville/ad';
+import { type Value, jit, primalTensor, scan } from '@liouville/ad';
 import { type SeparableHamiltonian, energy, pendulum, threeBody } from '@liouville/hamiltonian';
 import { type SeparableMethod, type State, type Step, leapfrog, yoshida4 } from '@liouville/integrators';
 import { type Tensor, tensor } from '@liouville/linalg';
@@ -101,6 +101,11 @@ export function liouvilleRun(step: Step, state: State, steps: number): State {
   return s;
 }
 
+/** `steps` steps of a step map compiled into one loop (jit of a scan): traced once per shape. */
+export function jitRun(step: Step, steps: number): (state: State) => State {
+  return jit((s: State) => scan((x: State) => [step(x), null] as const, s, steps)[0]);
+}
+
 /** The data of a tensor state as plain arrays (copies). */
 export function stateArrays(state: State): { q: Float64Array; p: Float64Array } {
   const data = (v: Value) => Float64Array.from(primalTensor(v).data);
@@ -186,6 +191,15 @@ function integratorGroup(problem: IntegratorProblem, pair: MethodPair, batch: nu
         get note() {
           return note();
         },
+      }),
+      defineCase({
+        name: `Liouville ${pair.label}, jit`,
+        setup: () => ({
+          run: jitRun(pair.method(problem.system, problem.dt), steps),
+          state: initialState(problem, batch),
+        }),
+        fn: ({ run, state }) => run(state),
+        note: 'the same steps compiled into one loop: jit of a scan; bit-identical to the row above',
       }),
     ],
   });

@@ -4,9 +4,9 @@
 // dt = 0.05; a call is STEPS_PER_CALL steps from that state. Each row's note gives its largest
 // energy error |H − H₀| (H evaluated in float64 from the row's own states) over a long run, the
 // plain loop's over the same steps, and how far the two trajectories end apart: all must agree.
-import { primalTensor } from '@liouville/ad';
+import { jit, primalTensor, scan } from '@liouville/ad';
 import { type SeparableHamiltonian, pendulum, separable } from '@liouville/hamiltonian';
-import { type State, leapfrog } from '@liouville/integrators';
+import { type State, integrate, leapfrog } from '@liouville/integrators';
 import { type Tensor, tensor } from '@liouville/linalg';
 import { type Group, type NoteContext, defineCase, defineGroup } from '../harness.js';
 import { jaxLeapfrog, leapfrogPeerCase, tfjsLeapfrog, tfjsLeapfrogName } from '../peers/leapfrogPeers.js';
@@ -76,6 +76,36 @@ export function liouvilleRunner(system: SeparableHamiltonian, run: PendulumRun =
   };
 }
 
+/**
+ * Liouville's leapfrog compiled with `jit`: a call's steps run as one loop of generated code
+ * (scan), and an observed run takes its states from a compiled `integrate`.
+ */
+export function liouvilleJitRunner(system: SeparableHamiltonian, run: PendulumRun = PENDULUM_RUN): LeapfrogRunner {
+  const step = leapfrog(system, run.dt);
+  const rollouts = new Map<number, (s: State) => State>();
+  const rollout = (steps: number) => {
+    let f = rollouts.get(steps);
+    if (f === undefined) {
+      f = jit((s: State) => scan((x: State) => [step(x), null] as const, s, steps)[0]);
+      rollouts.set(steps, f);
+    }
+    return f;
+  };
+  const value = (t: State['q'], i = 0) => (primalTensor(t) as Tensor).data[i];
+  return {
+    run: (steps, observe) => {
+      const start: State = { q: tensor([run.q0]), p: tensor([run.p0]) };
+      if (!observe) {
+        const end = rollout(steps)(start);
+        return { q: value(end.q), p: value(end.p) };
+      }
+      const trajectory = integrate(step, start, { steps });
+      for (let n = 1; n <= steps; n++) observe(value(trajectory.q, n), value(trajectory.p, n));
+      return { q: value(trajectory.final.q), p: value(trajectory.final.p) };
+    },
+  };
+}
+
 /** Largest |H − H₀| over `steps` steps of a runner, and its final state. */
 export function energyError(runner: LeapfrogRunner, steps: number): { error: number; q: number; p: number } {
   const H0 = pendulumEnergy(PENDULUM_RUN.q0, PENDULUM_RUN.p0);
@@ -101,13 +131,18 @@ export function agreementNote(runner: LeapfrogRunner, steps: number): string {
 /** A quick run checks the energy over fewer steps. */
 const QUICK_FACTOR = 50;
 
-function liouvilleCase(name: string, system: () => SeparableHamiltonian, extra: string) {
+function liouvilleCase(
+  name: string,
+  system: () => SeparableHamiltonian,
+  extra: string,
+  runner: typeof liouvilleRunner = liouvilleRunner,
+) {
   return defineCase({
     name,
-    setup: () => liouvilleRunner(system()),
-    fn: (runner) => runner.run(STEPS_PER_CALL),
+    setup: () => runner(system()),
+    fn: (r) => r.run(STEPS_PER_CALL),
     note: ({ quick }: NoteContext) =>
-      `${extra}; ${agreementNote(liouvilleRunner(system()), quick ? LONG_RUN / QUICK_FACTOR : LONG_RUN)}`,
+      `${extra}; ${agreementNote(runner(system()), quick ? LONG_RUN / QUICK_FACTOR : LONG_RUN)}`,
   });
 }
 
@@ -147,6 +182,12 @@ export const leapfrogAdGroup: Group = defineGroup({
   }),
   cases: [
     liouvilleCase('Liouville leapfrog, AD force', adPendulum, 'reverse-mode grad of V each kick'),
+    liouvilleCase(
+      'Liouville leapfrog, AD force, jit',
+      adPendulum,
+      `the same step traced once with its reverse-mode grad of V and compiled (jit of a scan of ${STEPS_PER_CALL} steps)`,
+      liouvilleJitRunner,
+    ),
     liouvilleCase('Liouville leapfrog, analytic force', () => pendulum(), 'the catalogue pendulum’s own gradient'),
     peerCase(
       'jax-js wasm float64, jit step',
