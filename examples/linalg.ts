@@ -38,5 +38,8 @@ console.log('residual |a·x − b| =', norm(sub(matmul(a, x), b)).item());
 const [k1, k2] = splitKey(randomKey(0), 2);
 const samples = randomNormal(k1, [10_000]);
 console.log('mean of 10 000 standard normals:', mean(samples).item().toFixed(3));
-console.log('same key, same draw:', randomNormal(k2, [3]).toArray().join() === randomNormal(k2, [3]).toArray().join());
+console.log(
+  'same key, same draw:',
+  randomNormal(k2, [3]).toFlatArray().join() === randomNormal(k2, [3]).toFlatArray().join(),
+);
 console.log('matmul backend:', getMatmulBackend()); // 'wasm' where WebAssembly SIMD runs, else 'js'
