@@ -52,6 +52,7 @@ export {
   concat,
   stack,
   matmul,
+  solve,
   dot,
   outer,
   stopGradient,
@@ -70,4 +71,4 @@ export { type Tree, type TreeDef, flatten, unflatten } from './tree.js';
 export { jit, makeJaxpr, type JitOptions } from './jit/jit.js';
 export { scan, type ScanBody } from './jit/scan.js';
 export { Jaxpr } from './jit/ir.js';
-export type { Primitive, PrimitiveParams } from './primitives.js';
+export type { Primitive, PrimitiveParams, ValueType } from './primitives.js';

@@ -248,6 +248,34 @@ export function matmul(a: Input, b: Input): Value {
   return reshape(out, shape);
 }
 
+/**
+ * The solution x of a·x = b by LU with partial pivoting, for a [..., n, n] and b [..., n, k] with
+ * broadcast batch axes (one system per matrix), or b a vector [n]. As in NumPy 2, b is a vector only
+ * when it has rank 1: a batch of vectors is written [..., n, 1]. Differentiable to any order
+ * (rules/solve.ts); an exactly singular matrix throws linalg's SingularMatrixError.
+ */
+export function solve(a: Input, b: Input): Value {
+  const x = asValue(a);
+  const y = asValue(b);
+  const n = x.shape[x.shape.length - 1];
+  if (x.shape.length < 2 || x.shape[x.shape.length - 2] !== n) {
+    throw new ShapeError(
+      'solve',
+      `a must be a square matrix or a batch of them [..., n, n], got ${formatShape(x.shape)}`,
+    );
+  }
+  const vector = y.shape.length === 1;
+  if ((!vector && y.shape.length < 2) || y.shape[vector ? 0 : y.shape.length - 2] !== n) {
+    throw new ShapeError(
+      'solve',
+      `b must have shape [${n}] or [..., ${n}, k] to match a ${formatShape(x.shape)}, got ${formatShape(y.shape)}`,
+    );
+  }
+  L.broadcastShapes('solve', x.shape.slice(0, -2), vector ? [] : y.shape.slice(0, -2));
+  const out = bind('solve', [x, vector ? reshape(y, [n, 1]) : y], none);
+  return vector ? reshape(out, out.shape.slice(0, -1)) : out;
+}
+
 /** Inner product of two vectors. */
 export function dot(a: Input, b: Input): Value {
   const x = asValue(a);

@@ -64,9 +64,16 @@ export interface PrimitiveParams {
   pad: { shape: Shape; starts: readonly number[] };
   concat: { axis: number };
   matmul: Record<string, never>;
+  solve: Record<string, never>;
   where: Record<string, never>;
   stopGradient: Record<string, never>;
   cast: { dtype: DType };
+}
+
+/** The shape and dtype of a value, without its elements. */
+export interface ValueType {
+  readonly shape: Shape;
+  readonly dtype: DType;
 }
 
 /** The name of a primitive operation. */
@@ -116,6 +123,11 @@ export interface VjpArgs<P extends Primitive> {
  */
 export interface Rule<P extends Primitive> {
   evaluate(args: readonly Tensor[], params: PrimitiveParams[P]): Tensor;
+  /**
+   * The result's shape and dtype from the arguments' alone. Tracing (jit) otherwise learns them by
+   * evaluating on zeros, which a primitive that rejects zero inputs (a solve: singular) cannot do.
+   */
+  outputType?(args: readonly ValueType[], params: PrimitiveParams[P]): ValueType;
   jvp(args: JvpArgs<P>): Value | null;
   /** One cotangent per argument, null where the argument gets none. */
   vjp(args: VjpArgs<P>): (Value | null)[];

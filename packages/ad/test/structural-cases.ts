@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import {
   type Tree,
   type Value,
+  add,
   broadcastTo,
   concat,
   dot,
@@ -17,6 +18,7 @@ import {
   pad,
   reshape,
   slice,
+  solve,
   stack,
   sum,
   sumToShape,
@@ -88,6 +90,26 @@ const matmulArb = fc
       const sb = vectorB ? [k] : [...bb, k, n];
       return fc.tuple(tensorArb(sa), tensorArb(sb));
     }),
+  );
+
+/**
+ * Operands of a batched solve: a [..., n, n] and b [..., n, k] (or b a vector [n]) with batch shapes
+ * broadcasting against each other. The probe solves with a + 7·I: elements lie in [−2, 2] and
+ * n ≤ 3, so each row's diagonal (≥ 5) exceeds the rest of the row (≤ 4) — strictly diagonally
+ * dominant, ‖(a + 7I)⁻¹‖∞ ≤ 1 — and the finite differences of the solution stay as accurate as
+ * those of the other cases.
+ */
+const solveArb = fc
+  .record({
+    batch: shapeArb(2, 2),
+    n: fc.integer({ min: 1, max: 3 }),
+    k: fc.integer({ min: 1, max: 2 }),
+    vectorB: fc.boolean(),
+  })
+  .chain(({ batch, n, k, vectorB }) =>
+    fc
+      .tuple(broadcastableShapeArb(batch), broadcastableShapeArb(batch))
+      .chain(([ba, bb]) => fc.tuple(tensorArb([...ba, n, n]), tensorArb(vectorB ? [n] : [...bb, n, k]))),
   );
 
 export const structuralCases: StructuralCase[] = [
@@ -208,6 +230,13 @@ export const structuralCases: StructuralCase[] = [
   {
     name: 'matmul',
     probe: matmulArb.map(([a, b]) => probe([a, b], ([u, v]: Value[]) => matmul(u, v), { a: a.shape, b: b.shape })),
+  },
+  {
+    name: 'solve',
+    probe: solveArb.map(([a, b]) => {
+      const shift = L.mul(L.eye(a.shape[a.shape.length - 1]), L.scalar(7));
+      return probe([a, b], ([u, v]: Value[]) => solve(add(u, shift), v), { a: a.shape, b: b.shape });
+    }),
   },
   {
     name: 'where',

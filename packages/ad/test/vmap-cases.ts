@@ -2,7 +2,7 @@
 // the function applied to them (with its random parameters). The vmap properties run over every
 // case (describe.each), so a primitive without a case here is a primitive whose batching rule is
 // never checked: `casesByPrimitive` is typed to require one.
-import type { Shape } from '@liouville/linalg';
+import { type Shape, eye } from '@liouville/linalg';
 import fc from 'fast-check';
 import {
   type Primitive,
@@ -38,6 +38,7 @@ import {
   sin,
   slice,
   softplus,
+  solve,
   sqrt,
   square,
   stopGradient,
@@ -116,6 +117,25 @@ const matmulDraw: fc.Arbitrary<Draw> = fc
     fc.tuple(broadcastableShapeArb(batch), broadcastableShapeArb(batch)).map(([ba, bb]) => ({
       shapes: [vectorA ? [k] : [...ba, m, k], vectorB ? [k] : [...bb, k, n]],
       f: matmul as Draw['f'],
+    })),
+  );
+
+/**
+ * solve operands with broadcast leading axes, b sometimes a vector. The matrix is shifted by 10·I:
+ * with n ≤ 3 and elements in [−3, 3] each row's diagonal (≥ 7) outweighs the rest of the row (≤ 6),
+ * so every drawn matrix is nonsingular (strict diagonal dominance).
+ */
+const solveDraw: fc.Arbitrary<Draw> = fc
+  .record({
+    batch: shapeArb(2, 2),
+    n: fc.integer({ min: 1, max: 3 }),
+    k: fc.integer({ min: 1, max: 3 }),
+    vectorB: fc.boolean(),
+  })
+  .chain(({ batch, n, k, vectorB }) =>
+    fc.tuple(broadcastableShapeArb(batch), broadcastableShapeArb(batch)).map(([ba, bb]) => ({
+      shapes: [[...ba, n, n], vectorB ? [n] : [...bb, n, k]],
+      f: ((a: Value, b: Value) => solve(add(a, mul(eye(n), 10)), b)) as Draw['f'],
     })),
   );
 
@@ -229,6 +249,7 @@ export const casesByPrimitive: { [K in Primitive]: VmapCase } = {
   pad: { name: 'pad', draw: padDraw, element: ANY },
   concat: { name: 'concat', draw: concatDraw, element: ANY },
   matmul: { name: 'matmul', draw: matmulDraw, element: ANY },
+  solve: { name: 'solve', draw: solveDraw, element: ANY },
   where: { name: 'where', draw: whereDraw, element: TIES },
   stopGradient: unary('stopGradient', stopGradient),
   cast: {

@@ -1,7 +1,7 @@
 import { type DType, type Shape, Tensor, sizeOf } from '@liouville/linalg';
 import type { ActiveTrace } from '../bind.js';
 import { ConcretizationError, PerturbationError } from '../errors.js';
-import type { Primitive, PrimitiveParams } from '../primitives.js';
+import type { Primitive, PrimitiveParams, Rule } from '../primitives.js';
 import { rules } from '../rules/index.js';
 import { Tracer, type Value } from '../Tracer.js';
 import type { AnyEquation, Program, Var } from './ir.js';
@@ -134,10 +134,17 @@ export class StagingTrace implements ActiveTrace {
 
   process<P extends Primitive>(primitive: P, args: Tracer[], params: PrimitiveParams[P]): Value {
     const staged = args as Staged[];
-    const probe = rules[primitive].evaluate(
-      staged.map((a) => this.zeros.of(a.variable)),
-      params,
-    );
+    const rule = rules[primitive] as Rule<P>;
+    const probe =
+      rule.outputType !== undefined
+        ? rule.outputType(
+            staged.map((a) => a.variable),
+            params,
+          )
+        : rule.evaluate(
+            staged.map((a) => this.zeros.of(a.variable)),
+            params,
+          );
     const out = newVar(probe.shape, probe.dtype);
     this.equations.push({ primitive, inputs: staged.map((a) => a.variable), params, out });
     return new Staged(this, out);

@@ -4,6 +4,7 @@ import { comparisonRules } from './comparison.js';
 import { fusedRules } from './fused.js';
 import { linearRules } from './linear.js';
 import { reductionRules } from './reduction.js';
+import { solveRules } from './solve.js';
 import { structuralRules } from './structural.js';
 import { unaryRules } from './unary.js';
 
@@ -16,4 +17,5 @@ export const rules: RuleTable<Primitive> = {
   ...reductionRules,
   ...structuralRules,
   ...linearRules,
+  ...solveRules,
 };

@@ -40,6 +40,20 @@ const batchedMatmul: BatchRule<'matmul'> = (args, dims) => {
   return [matmul(a, b), 0];
 };
 
+/**
+ * (…, n, n)·x = (…, n, k) with broadcast leading axes: as matmul, the batched operands go
+ * batch-first and padded, and the batch axis becomes one more broadcast axis of the solve. Each
+ * matrix is still solved alone by the same kernel, so the bits are those of each example.
+ */
+const batchedSolve: BatchRule<'solve'> = (args, dims) => {
+  const rank = Math.max(exampleRank(args[0], dims[0]), exampleRank(args[1], dims[1]));
+  const operands = args.map((x, i) => {
+    const d = dims[i];
+    return d === null ? x : batchFirst(x, d, rank);
+  });
+  return [bind('solve', operands, {} as Record<string, never>), 0];
+};
+
 type StructuralPrimitive =
   | 'sum'
   | 'max'
@@ -49,7 +63,8 @@ type StructuralPrimitive =
   | 'slice'
   | 'pad'
   | 'concat'
-  | 'matmul';
+  | 'matmul'
+  | 'solve';
 
 /** Batching rules of the reductions and of the primitives that move or combine elements. */
 export const structuralBatchRules: Pick<BatchRuleTable, StructuralPrimitive> = {
@@ -90,4 +105,5 @@ export const structuralBatchRules: Pick<BatchRuleTable, StructuralPrimitive> = {
     ];
   },
   matmul: batchedMatmul,
+  solve: batchedSolve,
 };
