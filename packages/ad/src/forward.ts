@@ -108,6 +108,9 @@ export function jvp<X extends Tree, Y extends Tree>(f: (x: X) => Y, x: X, v: X):
   );
 }
 
+/** The type of a Jacobian: a value for a function of one value to one value, else a pytree of blocks. */
+export type JacobianOf<X, Y> = [X] extends [Value] ? ([Y] extends [Value] ? Value : Tree) : Tree;
+
 /** Rows offset..offset+size of the n×n identity, shaped [n, ...shape]: one input block's directions. */
 function basisBlock(n: number, offset: number, shape: Shape, dtype: L.DType): Tensor {
   const size = L.sizeOf(shape);
@@ -146,7 +149,7 @@ export function jacobianBlocks(stacked: Value, outShape: Shape, inputs: readonly
  * jacfwd(f)(tensor([0, 1, 2]));           // [3, 3]: diag(sin x + x cos x)
  * ```
  */
-export function jacfwd<X extends Tree>(f: (x: X) => Tree): (x: X) => Tree {
+export function jacfwd<X extends Tree, Y extends Tree>(f: (x: X) => Y): (x: X) => JacobianOf<X, Y> {
   return (x: X) => {
     const inputs = flatten(x, 'x');
     const n = inputs.leaves.reduce((total, leaf) => total + leaf.size, 0);

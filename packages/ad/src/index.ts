@@ -62,7 +62,7 @@ export {
   onesLike,
   type ReduceOptions,
 } from './ops.js';
-export { Dual, jvp, jacfwd } from './forward.js';
+export { Dual, jvp, jacfwd, type JacobianOf } from './forward.js';
 export { Node, vjp, grad, valueAndGrad, jacrev } from './reverse.js';
 export { hessian, hvp, rowwiseGrad, type RowwiseGradOptions } from './transforms.js';
 export { vmap, type AxisSpec } from './vmap/vmap.js';

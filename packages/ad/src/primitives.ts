@@ -131,6 +131,13 @@ export interface Rule<P extends Primitive> {
   jvp(args: JvpArgs<P>): Value | null;
   /** One cotangent per argument, null where the argument gets none. */
   vjp(args: VjpArgs<P>): (Value | null)[];
+  /**
+   * True when the reverse rule only multiplies the cotangent elementwise by partial derivatives:
+   * given inputs of the output's own shape, a cotangent that still broadcasts (a summed axis kept
+   * as size 1, see rules/reduction.ts) then yields full-shape input cotangents without being
+   * expanded first (ReverseTrace.backward).
+   */
+  readonly scalesCotangent?: boolean;
 }
 
 /** A complete rule table: the type checker rejects a table that misses a primitive. */

@@ -4,6 +4,7 @@ import { type ActiveTrace, bind, inRule, withTrace } from './bind.js';
 import { add, broadcastTo, cast, reshape, stack, zerosLike } from './ops.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { rules } from './rules/index.js';
+import type { JacobianOf } from './forward.js';
 import { type Tree, type TreeDef, flatten, matchTrees, unflatten } from './tree.js';
 import { Tracer, type Value } from './Tracer.js';
 
@@ -86,35 +87,12 @@ export class ReverseTrace implements ActiveTrace {
   }
 }
 
-/**
- * Reverse rules that only multiply the cotangent elementwise by partial derivatives: given inputs
- * of the output's own shape, a cotangent that still broadcasts (a summed axis kept as size 1,
- * see rules/reduction.ts) yields input cotangents of the full shape without being expanded first.
- */
-const SCALES_COTANGENT: ReadonlySet<Primitive> = new Set<Primitive>([
-  'mul',
-  'div',
-  'mulAdd',
-  'exp',
-  'expm1',
-  'log',
-  'log1p',
-  'sqrt',
-  'square',
-  'sin',
-  'cos',
-  'tanh',
-  'abs',
-  'sigmoid',
-  'softplus',
-  'relu',
-]);
-
 /** The cotangent a rule receives: expanded to the output's shape unless the rule can take it as it is. */
 function cotangentFor(entry: TapeEntry, cotangent: Value): Value {
   if (L.shapesEqual(cotangent.shape, entry.out.shape)) return cotangent;
   const elementwise =
-    SCALES_COTANGENT.has(entry.primitive) && entry.primals.every((p) => L.shapesEqual(p.shape, entry.out.shape));
+    rules[entry.primitive].scalesCotangent === true &&
+    entry.primals.every((p) => L.shapesEqual(p.shape, entry.out.shape));
   return elementwise ? cotangent : broadcastTo(cotangent, entry.out.shape);
 }
 
@@ -250,7 +228,7 @@ export function grad<X extends Tree>(f: (x: X) => Value): (x: X) => X {
  * jacrev(grad((x: Value) => sum(f(x))))(tensor([0, 1, 2])); // reverse over reverse: the Hessian
  * ```
  */
-export function jacrev<X extends Tree>(f: (x: X) => Tree): (x: X) => Tree {
+export function jacrev<X extends Tree, Y extends Tree>(f: (x: X) => Y): (x: X) => JacobianOf<X, Y> {
   return (x: X) => {
     const rec = record(f, x);
     const outs = primalOutput(rec);

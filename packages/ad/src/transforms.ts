@@ -1,7 +1,7 @@
 import * as L from '@liouville/linalg';
 import { InvalidArgumentError, ShapeError, formatShape } from '@liouville/linalg';
 import { withTrace } from './bind.js';
-import { Dual, JvpTrace, jacfwd, jvp, tangentLayout } from './forward.js';
+import { Dual, type JacobianOf, JvpTrace, jacfwd, jvp, tangentLayout } from './forward.js';
 import { reshape, sum, transpose } from './ops.js';
 import { grad } from './reverse.js';
 import type { Tree } from './tree.js';
@@ -19,7 +19,7 @@ import type { Value } from './Tracer.js';
  * hessian(f)(tensor([1, 2])); // [[6, 0], [0, 12]]
  * ```
  */
-export function hessian<X extends Tree>(f: (x: X) => Value): (x: X) => Tree {
+export function hessian<X extends Tree>(f: (x: X) => Value): (x: X) => JacobianOf<X, X> {
   return jacfwd(grad(f));
 }
 

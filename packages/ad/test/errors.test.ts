@@ -2,6 +2,7 @@
 // given; the opt-in checkFinite mode names the first primitive that produces NaN or Infinity,
 // in a forward pass or inside a backward pass.
 import { InvalidArgumentError, NonFiniteError, ShapeError, type Tensor, formatShape, tensor } from '@liouville/linalg';
+import * as L from '@liouville/linalg';
 import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import {
   hvp,
   jacfwd,
   jacrev,
+  jit,
   jvp,
   log,
   mul,
@@ -203,5 +205,19 @@ describe('withCheckFinite', () => {
   test('returns the body’s result when everything is finite', () => {
     const g = withCheckFinite(() => grad((z: Value) => sum(sqrt(z)))(tensor([4])));
     expectClose(g, tensor([0.25]), EXACT, 'grad');
+  });
+});
+
+describe('a differentiable value passed to a @liouville/linalg kernel', () => {
+  test.each([
+    ['sin', (x: Value) => L.sin(x as unknown as Tensor)],
+    ['add', (x: Value) => L.add(x as unknown as Tensor, x as unknown as Tensor)],
+    ['sum', (x: Value) => L.sum(x as unknown as Tensor)],
+    ['reshape', (x: Value) => L.reshape(x as unknown as Tensor, [1])],
+  ])('throws an InvalidArgumentError naming linalg.%s and pointing at @liouville/ad', (name, kernel) => {
+    const message = new RegExp(`linalg\\.${name}: expected a Tensor \\(inside grad.*@liouville/ad's ${name}`);
+    expect(() => grad((x: Value) => sum(kernel(x) as unknown as Value))(tensor([1]))).toThrow(message);
+    expect(() => jvp((x: Value) => kernel(x) as unknown as Value, tensor([1]), tensor([1]))).toThrow(message);
+    expect(() => jit((x: Value) => kernel(x) as unknown as Value)(tensor([1]))).toThrow(message);
   });
 });

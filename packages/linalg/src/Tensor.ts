@@ -128,3 +128,21 @@ export class Tensor {
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
+
+/**
+ * Throws a clear error unless `x` is a Tensor. The kernels here compute on plain tensors only: a
+ * differentiable value (from grad, jvp, vmap or jit of @liouville/ad) that reaches one is a call
+ * of a linalg function where @liouville/ad's function of the same name was meant.
+ */
+export function requireTensor(operation: string, x: unknown): asserts x is Tensor {
+  if (x instanceof Tensor) return;
+  const traced = x !== null && typeof x === 'object' && 'trace' in x && 'primal' in x;
+  if (traced) {
+    throw new InvalidArgumentError(
+      operation,
+      `a Tensor (inside grad, jvp, vmap or jit, call @liouville/ad's ${operation.replace(/^linalg\./, '')}, not @liouville/linalg's kernel)`,
+      x,
+    );
+  }
+  throw new InvalidArgumentError(operation, 'a Tensor', x);
+}

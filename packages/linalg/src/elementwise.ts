@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from './errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf } from './shape.js';
-import { type DType, Tensor, type TypedArray, allocate } from './Tensor.js';
+import { type DType, Tensor, type TypedArray, allocate, requireTensor } from './Tensor.js';
 
 /**
  * Elementwise kernels with NumPy broadcasting.
@@ -130,12 +130,19 @@ function applyBinary(operation: string, kernels: (...dtypes: DType[]) => BinaryK
 
 function binaryOp(name: string, expression: string): (a: Tensor, b: Tensor) => Tensor {
   const kernels = compileBinary(name, expression);
-  return (a, b) => applyBinary(name, kernels, a, b);
+  const operation = `linalg.${name}`;
+  return (a, b) => {
+    requireTensor(operation, a);
+    requireTensor(operation, b);
+    return applyBinary(name, kernels, a, b);
+  };
 }
 
 function unaryOp(name: string, expression: string): (x: Tensor) => Tensor {
   const kernels = compileUnary(name, expression);
+  const operation = `linalg.${name}`;
   return (x) => {
+    requireTensor(operation, x);
     const out = allocate(x.dtype, x.size);
     kernels(x.dtype)(x.data, out, x.size);
     return new Tensor(out, x.shape);
@@ -163,6 +170,8 @@ function isUnitFactor(one: Tensor, other: Tensor): boolean {
  * (tensors are immutable, so sharing it is safe).
  */
 export function mul(a: Tensor, b: Tensor): Tensor {
+  requireTensor('linalg.mul', a);
+  requireTensor('linalg.mul', b);
   if (isUnitFactor(a, b)) return b;
   if (isUnitFactor(b, a)) return a;
   return multiply(a, b);
@@ -225,6 +234,7 @@ export const heaviside = unaryOp('heaviside', 'x > 0 ? 1 : 0');
 
 /** Elementwise selection: `a` where `condition` is non-zero, else `b`, all three broadcast. */
 export function where(condition: Tensor, a: Tensor, b: Tensor): Tensor {
+  for (const x of [condition, a, b]) requireTensor('linalg.where', x);
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, a.shape), b.shape);
   const size = sizeOf(shape);
   const out = allocate(resultDType(a, b), size);
@@ -255,6 +265,7 @@ export function where(condition: Tensor, a: Tensor, b: Tensor): Tensor {
 
 /** Converts a tensor to another dtype (a copy; float64 → float32 rounds to nearest). */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  requireTensor('linalg.cast', x);
   if (x.dtype === dtype) return x;
   const out = allocate(dtype, x.size);
   out.set(x.data);

@@ -22,7 +22,16 @@ export {
   normalizeAxis,
   validateShape,
 } from './shape.js';
-export { Tensor, isTensor, allocate, dtypeOf, type DType, type TypedArray, type NestedArray } from './Tensor.js';
+export {
+  Tensor,
+  isTensor,
+  requireTensor,
+  allocate,
+  dtypeOf,
+  type DType,
+  type TypedArray,
+  type NestedArray,
+} from './Tensor.js';
 export { tensor, scalar, zeros, ones, full, eye, arange, linspace, fromNdarray } from './create.js';
 export {
   add,

@@ -2,7 +2,7 @@ import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
 import { type Shape, broadcastShapes, normalizeAxis, shapesEqual, sizeOf, stridesOf, validateShape } from './shape.js';
-import { Tensor, allocate } from './Tensor.js';
+import { Tensor, allocate, requireTensor } from './Tensor.js';
 import { copyBox } from './copyBox.js';
 
 /**
@@ -13,6 +13,7 @@ import { copyBox } from './copyBox.js';
 
 /** Same elements, new shape; one entry may be −1 to be inferred. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
+  requireTensor('linalg.reshape', x);
   const holes = shape.filter((n) => n === -1).length;
   if (holes > 1) throw new InvalidArgumentError('reshape: shape', 'at most one -1', shape);
   let resolved = [...shape];
@@ -35,6 +36,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 
 /** Permutes axes; with no permutation, reverses them (matrix transpose for rank 2). */
 export function transpose(x: Tensor, permutation?: readonly number[]): Tensor {
+  requireTensor('linalg.transpose', x);
   const perm = permutation ?? x.shape.map((_, i) => x.rank - 1 - i);
   const sorted = [...perm].sort((a, b) => a - b);
   if (perm.length !== x.rank || sorted.some((a, i) => a !== i)) {
@@ -80,6 +82,7 @@ function checkBounds(operation: string, x: Tensor, starts: readonly number[], en
 
 /** The block x[starts[0]:ends[0], starts[1]:ends[1], ...] (negative indices count from the end). */
 export function slice(x: Tensor, starts: readonly number[], ends: readonly number[]): Tensor {
+  requireTensor('linalg.slice', x);
   const bounds = checkBounds('slice', x, starts, ends);
   const shape = bounds.map(([s, e]) => e - s);
   const out = allocate(x.dtype, sizeOf(shape));
@@ -97,6 +100,7 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
 
 /** Embeds x in zeros of shape `shape` at offset `starts` (the adjoint of `slice`). */
 export function pad(x: Tensor, shape: Shape, starts: readonly number[]): Tensor {
+  requireTensor('linalg.pad', x);
   validateShape(shape, 'pad: shape');
   const fits = starts.every((s, i) => Number.isInteger(s) && s >= 0 && s + x.shape[i] <= shape[i]);
   if (shape.length !== x.rank || starts.length !== x.rank || !fits) {
@@ -120,6 +124,7 @@ export function pad(x: Tensor, shape: Shape, starts: readonly number[]): Tensor 
 
 /** Joins tensors along an existing axis; every other axis must agree. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  for (const t of tensors) requireTensor('linalg.concat', t);
   if (tensors.length === 0) throw new InvalidArgumentError('concat: tensors', 'at least one tensor', tensors);
   const first = tensors[0];
   const ax = normalizeAxis('concat', axis, first.rank);
@@ -171,6 +176,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Materialises x broadcast to `shape` (NumPy rules). */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  requireTensor('linalg.broadcastTo', x);
   validateShape(shape, 'broadcastTo: shape');
   const target = broadcastShapes('broadcastTo', x.shape, shape);
   if (!shapesEqual(target, shape)) {

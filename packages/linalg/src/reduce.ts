@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from './errors.js';
 import { type Shape, normalizeAxes, sizeOf, stridesOf } from './shape.js';
-import { type DType, Tensor, type TypedArray, allocate } from './Tensor.js';
+import { type DType, Tensor, type TypedArray, allocate, requireTensor } from './Tensor.js';
 
 /** Options shared by the reductions. */
 export interface ReduceOptions {
@@ -95,6 +95,7 @@ function reduceInto(x: Tensor, axes: readonly number[], accumulator: Float64Arra
 function reduction(operation: string, initial: number, expression: string, requireNonEmpty: boolean) {
   const kernels = compileRowKernels(operation, expression);
   return (x: Tensor, axes?: number | readonly number[], options: ReduceOptions = {}): Tensor => {
+    requireTensor(`linalg.${operation}`, x);
     const normalized = normalizeAxes(operation, axes, x.rank);
     const shape = reducedShape(x.shape, normalized, options.keepDims ?? false);
     if (requireNonEmpty && normalized.some((a) => x.shape[a] === 0)) {

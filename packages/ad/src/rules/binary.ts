@@ -72,6 +72,8 @@ export const binaryRules: RuleTable<BinaryPrimitive> = {
       wanted[0] ? sumToShape(mul(cotangent, b), a.shape) : null,
       wanted[1] ? sumToShape(mul(cotangent, a), b.shape) : null,
     ],
+
+    scalesCotangent: true,
   },
   // ∂(a/b) = ȧ/b − (a/b)·ḃ/b
   div: {
@@ -86,6 +88,8 @@ export const binaryRules: RuleTable<BinaryPrimitive> = {
       wanted[0] ? sumToShape(div(cotangent, b), a.shape) : null,
       wanted[1] ? sumToShape(neg(div(mul(cotangent, out), b)), b.shape) : null,
     ],
+
+    scalesCotangent: true,
   },
   // ∂(aᵇ) = b·aᵇ⁻¹·ȧ + aᵇ·log(a)·ḃ (the log term only when the exponent is being differentiated)
   pow: {

@@ -34,5 +34,6 @@ export const fusedRules: RuleTable<'mulAdd'> = {
       const partner = [1, 0, 3, 2];
       return primals.map((x, i) => (wanted[i] ? sumToShape(mul(cotangent, primals[partner[i]]), x.shape) : null));
     },
+    scalesCotangent: true,
   },
 };

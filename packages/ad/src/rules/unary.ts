@@ -17,6 +17,7 @@ function unaryRule<P extends UnaryPrimitive>(evaluate: (x: Tensor) => Tensor, de
     jvp: ({ primals: [x], tangents: [t], out }) =>
       derivative === null || t === null ? null : mul(t, derivative(x, out)),
     vjp: ({ cotangent, primals: [x], out }) => [derivative === null ? null : mul(cotangent, derivative(x, out))],
+    scalesCotangent: derivative !== null,
   };
 }
 
