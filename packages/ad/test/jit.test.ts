@@ -29,7 +29,7 @@ import {
 } from '../src/index.js';
 import { setCodegenAllowed } from '../src/jit/compile.js';
 import { binaryCases, unaryCases } from './cases.js';
-import { leaves, shapeArb, tensorArb } from './helpers.js';
+import { leaves, mapTree, shapeArb, tensorArb } from './helpers.js';
 import { structuralCases } from './structural-cases.js';
 
 /** Asserts two pytrees have the same structure, shapes, dtypes and bits. */
@@ -100,19 +100,20 @@ describe('jit', () => {
   });
 
   describe.each(structuralCases)('of $name', ({ probe }) => {
-    test('equals eager evaluation, reverse and forward mode bit for bit', () => {
+    test.each(DTYPES)('equals eager evaluation, reverse and forward mode bit for bit (%s)', (dtype) => {
       fc.assert(
-        fc.property(probe, fc.integer({ min: 1, max: 1000 }), (p, seed) => {
+        fc.property(probe, fc.integer({ min: 1, max: 1000 }), (p0, seed) => {
+          const p = { ...p0, x: mapTree(p0.x, (leaf) => L.cast(leaf, dtype)) };
           const op = p.op as (x: Tree) => Value;
           const y = op(p.x);
-          const w = L.randomNormal(L.randomKey(seed), y.shape);
+          const w = L.cast(L.randomNormal(L.randomKey(seed), y.shape), dtype);
           const loss = (x: Tree) => sum(mul(op(x), w));
           expectSameBits(jit(op)(p.x), y);
           expectSameBits(jit(grad(loss))(p.x), grad(loss)(p.x));
           expectSameBits(jit(jacfwd(op))(p.x), jacfwd(op)(p.x));
           expectSameBits(jit(jacrev(op))(p.x), jacrev(op)(p.x));
         }),
-        { numRuns: 20 },
+        { numRuns: 12 },
       );
     });
   });
