@@ -1,4 +1,5 @@
 import { Tensor, type TypedArray } from '@liouville/linalg';
+import { compileArrayProgram } from './arrayBackend.js';
 import { interpret } from './interpret.js';
 import type { Program } from './ir.js';
 import { fitsScalarBackend, generateScalarCode } from './scalarBackend.js';
@@ -44,7 +45,8 @@ export function compileProgram(program: Program): Executable {
     return (inputs) => interpret(program, inputs);
   }
   if (fitsScalarBackend(program)) return compileScalar(program);
-  return (inputs) => interpret(program, inputs);
+  // Programs over large tensors: fused loops over typed arrays (arrayBackend.ts).
+  return compileArrayProgram(program, compileProgram);
 }
 
 function compileScalar(program: Program): Executable {

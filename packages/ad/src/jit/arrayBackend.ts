@@ -1,0 +1,163 @@
+import { Tensor, type TypedArray, allocate, matmulInto } from '@liouville/linalg';
+import { rules } from '../rules/index.js';
+import { arrayName, clusterSource } from './arrayCodegen.js';
+import { type MemoryPlan, allocateViews, planMemory } from './arrayMemory.js';
+import { type Schedule, Scheduler, type Step } from './arraySchedule.js';
+import type { Equation, LoopEquation, Program, Var } from './ir.js';
+
+/**
+ * The backend for large tensors: a program becomes one JavaScript function over typed arrays.
+ * Elementwise chains and the reductions that end them run as fused loops (arraySchedule.ts,
+ * arrayLoops.ts, arrayCodegen.ts); data movement is read in place through views; matmul writes
+ * through linalg's kernels into its buffer (matmulInto, transposed operands read in place);
+ * intermediates live in buffers allocated once and shared by values whose lifetimes do not overlap
+ * (arrayMemory.ts); outputs are fresh arrays on every call. Any other primitive runs its eager
+ * kernel, and a loop runs its compiled body once per iteration. Every element is computed by the
+ * eager kernel's expression with the eager rounding and summation order, so results are
+ * bit-identical to eager evaluation.
+ */
+
+/** Input tensors in, output tensors out (as compile.ts's Executable). */
+type Run = (inputs: readonly Tensor[]) => Tensor[];
+type ArrayFn = (...arrays: TypedArray[]) => TypedArray;
+
+/** Runtime tables the generated code calls: matmul steps, eager kernels, loops. */
+interface Tables {
+  readonly matmuls: ((a: TypedArray, b: TypedArray, out: TypedArray) => void)[];
+  readonly fallbacks: ArrayFn[];
+  readonly loops: ((...arrays: TypedArray[]) => TypedArray[])[];
+}
+
+function matmulStep(step: Extract<Step, { kind: 'matmul' }>): Tables['matmuls'][number] {
+  const { a, b } = step;
+  return (x, y, out) =>
+    matmulInto(
+      { data: x, shape: a.shape, transposed: a.transposed },
+      { data: y, shape: b.shape, transposed: b.transposed },
+      out,
+    );
+}
+
+/** The eager kernel of an equation over arrays; a result sharing memory with an argument is copied (it may be a reused buffer). */
+function fallbackStep(eq: Equation): ArrayFn {
+  const rule = rules[eq.primitive] as { evaluate(args: Tensor[], params: unknown): Tensor };
+  return (...arrays) => {
+    const result = rule.evaluate(
+      arrays.map((data, i) => new Tensor(data, eq.inputs[i].shape)),
+      eq.params,
+    ).data;
+    for (const a of arrays) if (a.buffer === result.buffer) return result.slice();
+    return result;
+  };
+}
+
+/** Runs a loop: its body compiled once, called per iteration; stacked values written into fresh arrays. */
+function loopStep(eq: LoopEquation, compile: (p: Program) => Run): Tables['loops'][number] {
+  let body: Run | undefined;
+  const carried = eq.init.length;
+  const shapes = eq.body.inputs.map((v) => v.shape);
+  return (...arrays) => {
+    body ??= compile(eq.body);
+    let carry = arrays.slice(0, carried).map((d, i) => new Tensor(d, shapes[i]));
+    const free = arrays.slice(carried).map((d, i) => new Tensor(d, shapes[carried + i]));
+    const stacked = eq.outs.slice(carried).map((v) => allocate(v.dtype, v.size));
+    for (let t = 0; t < eq.length; t++) {
+      const outs = body([...carry, ...free]);
+      carry = outs.slice(0, carried);
+      for (let j = 0; j < stacked.length; j++) {
+        const row = outs[carried + j].data;
+        stacked[j].set(row, t * row.length);
+      }
+    }
+    // With no iteration the carry is the loop's input: copied, since outputs of a step are its own.
+    return [...carry.map((c) => (eq.length === 0 ? c.data.slice() : c.data)), ...stacked];
+  };
+}
+
+const arrayType = (v: Var) => (v.dtype === 'float32' ? 'Float32Array' : 'Float64Array');
+
+/** The generated source: cluster functions, then `return function run(I, C, V) { … }`. */
+function generate(
+  program: Program,
+  schedule: Schedule,
+  plan: MemoryPlan,
+  pooled: readonly number[],
+  compile: (p: Program) => Run,
+): { source: string; tables: Tables } {
+  const tables: Tables = { matmuls: [], fallbacks: [], loops: [] };
+  const functions: string[] = [];
+  const lines: string[] = [];
+  for (const [k, v] of program.inputs.entries()) lines.push(`const ${arrayName(v)} = I[${k}];`);
+  for (const [k, c] of program.constants.entries()) lines.push(`const ${arrayName(c.variable)} = C[${k}];`);
+  for (const [k, id] of pooled.entries()) lines.push(`const a${id} = V[${k}];`);
+  schedule.steps.forEach((step, i) => {
+    for (const v of plan.writes[i]) {
+      if (plan.storage.get(v.id)?.kind === 'fresh')
+        lines.push(`const ${arrayName(v)} = new ${arrayType(v)}(${v.size});`);
+    }
+    const args = (vs: readonly Var[]) => vs.map(arrayName).join(', ');
+    switch (step.kind) {
+      case 'cluster': {
+        const { nest, outputs } = plan.clusters.get(step.cluster) as NonNullable<
+          ReturnType<MemoryPlan['clusters']['get']>
+        >;
+        const name = `k${functions.length}`;
+        const { source, params } = clusterSource(name, step.cluster, nest, outputs);
+        functions.push(source);
+        lines.push(`${name}(${args(params)});`);
+        break;
+      }
+      case 'matmul':
+        lines.push(`M[${tables.matmuls.length}](${args([step.a.base, step.b.base, step.out])});`);
+        tables.matmuls.push(matmulStep(step));
+        break;
+      case 'fallback':
+        lines.push(`const ${arrayName(step.eq.out)} = F[${tables.fallbacks.length}](${args(step.reads)});`);
+        tables.fallbacks.push(fallbackStep(step.eq));
+        break;
+      case 'loop': {
+        const result = `r${tables.loops.length}`;
+        lines.push(`const ${result} = L[${tables.loops.length}](${args(step.reads)});`);
+        for (const [j, v] of step.eq.outs.entries()) lines.push(`const ${arrayName(v)} = ${result}[${j}];`);
+        tables.loops.push(loopStep(step.eq, compile));
+        break;
+      }
+    }
+  });
+  const outs = schedule.outputs.map(({ v, copy }) => `${arrayName(v)}${copy ? '.slice()' : ''}`);
+  lines.push(`return [${outs.join(', ')}];`);
+  const source = `${functions.join('\n')}\nreturn function run(I, C, V) {\n${lines.join('\n')}\n};`;
+  return { source, tables };
+}
+
+let programCount = 0;
+
+/**
+ * Compiles a program to a function over typed arrays (see the module comment). `compile` compiles
+ * loop bodies (by the dispatcher, so a small body gets the scalar backend).
+ */
+export function compileArrayProgram(program: Program, compile: (p: Program) => Run): Run {
+  const schedule = new Scheduler(program).run();
+  const plan = planMemory(schedule);
+  const pooled = [...plan.storage].filter(([, s]) => s.kind === 'pooled').map(([id]) => id);
+  const { source, tables } = generate(program, schedule, plan, pooled, compile);
+  const url = `\n//# sourceURL=liouville-jit-arrays-${programCount++}.js`;
+  const factory = new Function('M', 'F', 'L', `${source}${url}`) as (
+    m: Tables['matmuls'],
+    f: Tables['fallbacks'],
+    l: Tables['loops'],
+  ) => (inputs: readonly TypedArray[], constants: readonly TypedArray[], views: readonly TypedArray[]) => TypedArray[];
+  const run = factory(tables.matmuls, tables.fallbacks, tables.loops);
+  const constants = program.constants.map((c) => c.value.data);
+  const byId = allocateViews(plan);
+  const views = pooled.map((id) => byId.get(id) as TypedArray);
+  const shapes = program.outputs.map((v) => v.shape);
+  return (inputs) => {
+    const data = new Array<TypedArray>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) data[i] = inputs[i].data;
+    const outs = run(data, constants, views);
+    const tensors = new Array<Tensor>(outs.length);
+    for (let i = 0; i < outs.length; i++) tensors[i] = new Tensor(outs[i], shapes[i]);
+    return tensors;
+  };
+}
