@@ -1,60 +1,41 @@
 import type { DType, Shape, Tensor } from '@liouville/linalg';
 import type { Value } from './Tracer.js';
 
-/** Elementwise primitives of one argument. */
-export type UnaryPrimitive =
-  | 'neg'
-  | 'exp'
-  | 'expm1'
-  | 'log'
-  | 'log1p'
-  | 'sqrt'
-  | 'square'
-  | 'sin'
-  | 'cos'
-  | 'tanh'
-  | 'abs'
-  | 'sign'
-  | 'sigmoid'
-  | 'softplus'
-  | 'relu'
-  | 'heaviside';
+/** Elementwise primitives of one argument (each name is written here once; types derive from it). */
+export const UNARY_PRIMITIVES = [
+  'neg',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'sqrt',
+  'square',
+  'sin',
+  'cos',
+  'tanh',
+  'abs',
+  'sign',
+  'sigmoid',
+  'softplus',
+  'relu',
+  'heaviside',
+] as const;
+export type UnaryPrimitive = (typeof UNARY_PRIMITIVES)[number];
 
 /** Elementwise primitives of two broadcasting arguments. */
-export type BinaryPrimitive = 'add' | 'sub' | 'mul' | 'div' | 'pow';
+export const BINARY_PRIMITIVES = ['add', 'sub', 'mul', 'div', 'pow'] as const;
+export type BinaryPrimitive = (typeof BINARY_PRIMITIVES)[number];
 
 /** Elementwise comparisons: 0/1 results with a zero derivative (masks for `where`). */
-export type ComparisonPrimitive = 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal';
+export const COMPARISON_PRIMITIVES = ['greater', 'greaterEqual', 'less', 'lessEqual', 'equal'] as const;
+export type ComparisonPrimitive = (typeof COMPARISON_PRIMITIVES)[number];
+
+/** The parameters of a primitive that has none. */
+type NoParams = Record<string, never>;
 
 /** Every primitive with its parameters: the single list every rule table is checked against. */
-export interface PrimitiveParams {
-  neg: Record<string, never>;
-  exp: Record<string, never>;
-  expm1: Record<string, never>;
-  log: Record<string, never>;
-  log1p: Record<string, never>;
-  sqrt: Record<string, never>;
-  square: Record<string, never>;
-  sin: Record<string, never>;
-  cos: Record<string, never>;
-  tanh: Record<string, never>;
-  abs: Record<string, never>;
-  sign: Record<string, never>;
-  sigmoid: Record<string, never>;
-  softplus: Record<string, never>;
-  relu: Record<string, never>;
-  heaviside: Record<string, never>;
-  add: Record<string, never>;
-  sub: Record<string, never>;
-  mul: Record<string, never>;
-  div: Record<string, never>;
-  pow: Record<string, never>;
-  mulAdd: Record<string, never>;
-  greater: Record<string, never>;
-  greaterEqual: Record<string, never>;
-  less: Record<string, never>;
-  lessEqual: Record<string, never>;
-  equal: Record<string, never>;
+export type PrimitiveParams = { [P in UnaryPrimitive | BinaryPrimitive | ComparisonPrimitive]: NoParams } & {
+  mulAdd: NoParams;
   sum: { axes: readonly number[]; keepDims: boolean };
   max: { axes: readonly number[]; keepDims: boolean };
   reshape: { shape: Shape };
@@ -63,12 +44,12 @@ export interface PrimitiveParams {
   slice: { starts: readonly number[]; ends: readonly number[] };
   pad: { shape: Shape; starts: readonly number[] };
   concat: { axis: number };
-  matmul: Record<string, never>;
-  solve: Record<string, never>;
-  where: Record<string, never>;
-  stopGradient: Record<string, never>;
+  matmul: NoParams;
+  solve: NoParams;
+  where: NoParams;
+  stopGradient: NoParams;
   cast: { dtype: DType };
-}
+};
 
 /** The shape and dtype of a value, without its elements. */
 export interface ValueType {

@@ -1,8 +1,8 @@
 import * as L from '@liouville/linalg';
-import { add, div, log, mul, mulAdd, neg, pow, sub, sumToShape } from '../ops.js';
+import { div, log, mul, mulAdd, neg, pow, sub, sumToShape } from '../ops.js';
 import type { BinaryPrimitive, JvpArgs, RuleTable } from '../primitives.js';
 import type { Value } from '../Tracer.js';
-import { fitTangent } from './fit.js';
+import { addTangents, fitTangent } from './fit.js';
 
 /**
  * Forward rule of a broadcasting binary op from its two partial derivatives' products:
@@ -17,7 +17,7 @@ function jvpFrom(
   const rank = out.shape.length;
   const termA = ta === null ? null : partA(layout.expand(ta, rank));
   const termB = tb === null ? null : partB(layout.expand(tb, rank));
-  const total = termA === null ? termB : termB === null ? termA : add(termA, termB);
+  const total = addTangents(termA, termB);
   return total === null ? null : fitTangent(layout, total, out.shape);
 }
 

@@ -1,8 +1,8 @@
 import * as L from '@liouville/linalg';
-import { add, mul, mulAdd, sumToShape } from '../ops.js';
+import { mul, mulAdd, sumToShape } from '../ops.js';
 import type { RuleTable } from '../primitives.js';
 import type { Value } from '../Tracer.js';
-import { fitTangent } from './fit.js';
+import { addTangents, fitTangent } from './fit.js';
 
 /** Sums products pairwise, two at a time through the fused kernel. */
 export function sumOfProducts(products: readonly (readonly [Value, Value])[]): Value | null {
@@ -10,7 +10,7 @@ export function sumOfProducts(products: readonly (readonly [Value, Value])[]): V
   for (let i = 0; i < products.length; i += 2) {
     const [a, b] = products[i];
     const term = i + 1 < products.length ? mulAdd(a, b, products[i + 1][0], products[i + 1][1]) : mul(a, b);
-    total = total === null ? term : add(total, term);
+    total = addTangents(total, term);
   }
   return total;
 }

@@ -1,8 +1,8 @@
 import * as L from '@liouville/linalg';
-import { add, matmul, sumToShape, transposeLast2, where } from '../ops.js';
+import { matmul, sumToShape, transposeLast2, where } from '../ops.js';
 import type { RuleTable } from '../primitives.js';
 import type { Value } from '../Tracer.js';
-import { fitTangent } from './fit.js';
+import { addTangents, fitTangent } from './fit.js';
 
 type LinearPrimitive = 'matmul' | 'where' | 'stopGradient';
 
@@ -14,7 +14,7 @@ export const linearRules: RuleTable<LinearPrimitive> = {
       const rank = out.shape.length;
       const termA = ta === null ? null : matmul(layout.expand(ta, rank), b);
       const termB = tb === null ? null : matmul(a, layout.expand(tb, rank));
-      const total = termA === null ? termB : termB === null ? termA : add(termA, termB);
+      const total = addTangents(termA, termB);
       return total === null ? null : fitTangent(layout, total, out.shape);
     },
     vjp: ({ cotangent, primals: [a, b], wanted }) => [

@@ -61,7 +61,7 @@ export const solveRules: RuleTable<'solve'> = {
       ],
       dtype: a.dtype === b.dtype ? a.dtype : 'float64',
     }),
-    jvp: ({ primals: [a, b], tangents: [ta, tb], out, layout }) => {
+    jvp: ({ primals: [a, _b], tangents: [ta, tb], out, layout }) => {
       const rank = out.shape.length;
       const fromA = ta === null ? null : neg(matmul(layout.expand(ta, rank), out));
       const fromB = tb === null ? null : layout.expand(tb, rank);
