@@ -1,5 +1,5 @@
 import { type Value, add, jacfwd, matmul, neg, primalTensor, reshape, sub } from '@liouville/ad';
-import { InvalidArgumentError, LiouvilleError, Tensor, inv, norm } from '@liouville/linalg';
+import { InvalidArgumentError, LiouvilleError, Tensor, inv } from '@liouville/linalg';
 import type { State } from './system.js';
 
 /**
@@ -87,12 +87,13 @@ export interface NewtonProblem {
 
 /**
  * The Jacobian blocks ∂F_b/∂z_b, [B, m, m], in one batched forward pass: a shift u ∈ ℝᵐ added to
- * every row moves each row's own unknowns only, because rows are independent.
+ * every row moves each row's own unknowns only, because rows are independent. Built from
+ * differentiable functions only, so it traces under `jit`.
  */
-function jacobianBlocks(residual: (z: Value) => Value, z: Tensor): Tensor {
+export function jacobianBlocks(residual: (z: Value) => Value, z: Value): Value {
   const m = z.shape[1];
   const shifted = (u: Value) => residual(add(z, u));
-  return primalTensor(jacfwd(shifted)(new Tensor(new Float64Array(m), [m])) as Value);
+  return jacfwd(shifted)(new Tensor(new Float64Array(m), [m])) as Value;
 }
 
 /** Row b of a [B, m] tensor, or block b of a [B, m, m] tensor, as a plain tensor. */
@@ -101,15 +102,56 @@ function row(x: Tensor, b: number): Tensor {
   return new Tensor(x.data.slice(b * size, (b + 1) * size), x.shape.slice(1));
 }
 
-/** The Newton increment of every row, Δz_b = −(∂F_b/∂z_b)⁻¹ F_b, from the inverse blocks [B, m, m]. */
-function increment(inverse: Tensor, f: Tensor): Tensor {
+/**
+ * One Newton update of every row from the residual f = F(z) and the inverse blocks [B, m, m]:
+ * [z + Δz, Δz] with Δz_b = −(∂F_b/∂z_b)⁻¹ F_b. Traceable under `jit`.
+ */
+export function newtonUpdate(z: Value, inverse: Value, f: Value): [Value, Value] {
   const [rows, m] = f.shape;
-  return primalTensor(neg(reshape(matmul(inverse, reshape(f, [rows, m, 1])), [rows, m])));
+  const dz = neg(reshape(matmul(inverse, reshape(f, [rows, m, 1])), [rows, m]));
+  return [add(z, dz), dz];
 }
 
-/** ‖x_b‖∞ of each row of a [B, m] tensor. */
-function rowNorms(x: Tensor): number[] {
-  return norm(x, Number.POSITIVE_INFINITY, { axis: 1 }).toFlatArray();
+/**
+ * What the Newton iteration evaluates, on plain tensors: F, its Jacobian blocks and one update.
+ * `newtonSolve` builds them from a residual function; an implicit method passes compiled ones.
+ */
+export interface NewtonKernels {
+  /** F(z), [B, m]. */
+  readonly residual: (z: Tensor) => Tensor;
+  /** ∂F_b/∂z_b at z, [B, m, m]. */
+  readonly jacobian: (z: Tensor) => Tensor;
+  /** [z + Δz, Δz] of `newtonUpdate` at z with these inverse blocks. */
+  readonly update: (z: Tensor, inverse: Tensor) => readonly [Tensor, Tensor];
+}
+
+/** The kernels of a residual function, evaluated as written. */
+function kernelsOf(residual: (z: Value) => Value): NewtonKernels {
+  return {
+    residual: (z) => primalTensor(residual(z)),
+    jacobian: (z) => primalTensor(jacobianBlocks(residual, z)),
+    update: (z, inverse) => {
+      const [next, dz] = newtonUpdate(z, inverse, primalTensor(residual(z)));
+      return [primalTensor(next), primalTensor(dz)];
+    },
+  };
+}
+
+/** ‖x_b‖∞ of each row of a [B, m] tensor (NaN for a row holding a NaN, as linalg's norm). */
+export function rowNorms(x: Tensor): number[] {
+  const [rows, m] = x.shape;
+  const data = x.data;
+  const out = new Array<number>(rows);
+  for (let b = 0; b < rows; b++) {
+    let worst = 0;
+    for (let i = b * m; i < (b + 1) * m; i++) {
+      const a = Math.abs(data[i]);
+      if (a > worst || Number.isNaN(a)) worst = a;
+      if (Number.isNaN(worst)) break;
+    }
+    out[b] = worst;
+  }
+  return out;
 }
 
 /**
@@ -129,17 +171,28 @@ const SLOW_CONTRACTION = 0.1;
  * maxIterations.
  */
 export function newtonSolve(problem: NewtonProblem, options: NewtonOptions = {}): NewtonSolution {
+  return newtonIterate(kernelsOf(problem.residual), problem, options);
+}
+
+/**
+ * The iteration of `newtonSolve` with F, its Jacobian and the update given as kernels (compiled
+ * ones, say): the same operations in the same order, so the same iterates bit for bit.
+ */
+export function newtonIterate(
+  kernels: NewtonKernels,
+  problem: Omit<NewtonProblem, 'residual'>,
+  options: NewtonOptions = {},
+): NewtonSolution {
   const { tol, maxIterations } = newtonOptions(options);
-  const { residual } = problem;
   let z = problem.z0;
-  let inverse = inverseBlocks(jacobianBlocks(residual, z));
+  let inverse = inverseBlocks(kernels.jacobian(z));
   let inverseIsFresh = true; // taken at the current iterate
   let incrementNorm = Number.POSITIVE_INFINITY;
   let iteration = 0;
   while (iteration < maxIterations) {
     iteration++;
-    const dz = increment(inverse, primalTensor(residual(z)));
-    z = primalTensor(add(z, dz));
+    const [next, dz] = kernels.update(z, inverse);
+    z = next;
     const steps = rowNorms(dz);
     const sizes = rowNorms(z);
     const previous = incrementNorm;
@@ -155,18 +208,18 @@ export function newtonSolve(problem: NewtonProblem, options: NewtonOptions = {})
       if (!inverseIsFresh && problem.exactJacobian !== false) {
         // The correction's derivative is exact only with the Jacobian at the solution; with it,
         // one more (full) Newton step leaves an error O(‖Δz‖²), at rounding level.
-        inverse = inverseBlocks(jacobianBlocks(residual, z));
-        z = primalTensor(add(z, increment(inverse, primalTensor(residual(z)))));
+        inverse = inverseBlocks(kernels.jacobian(z));
+        z = kernels.update(z, inverse)[0];
       }
       return { z, inverseJacobian: inverse, iterations: iteration };
     }
     inverseIsFresh = false;
     if (theta > SLOW_CONTRACTION) {
-      inverse = inverseBlocks(jacobianBlocks(residual, z));
+      inverse = inverseBlocks(kernels.jacobian(z));
       inverseIsFresh = true;
     }
   }
-  const residualNorm = Math.max(...rowNorms(primalTensor(residual(z))));
+  const residualNorm = Math.max(...rowNorms(kernels.residual(z)));
   throw new NewtonConvergenceError(problem.state, residualNorm, iteration, incrementNorm, tol);
 }
 
@@ -185,7 +238,10 @@ function inverseBlocks(jacobian: Tensor): Tensor {
  * state, system parameters) is −(∂F/∂z)⁻¹ ∂F/∂x: the implicit function theorem, exact to solver
  * tolerance for first derivatives (jvp, jacfwd, vjp, grad). Higher derivatives are not exact.
  */
-export function newtonCorrection(residual: (z: Value) => Value, solution: NewtonSolution): Value {
+export function newtonCorrection(
+  residual: (z: Value) => Value,
+  solution: { readonly z: Value; readonly inverseJacobian: Value },
+): Value {
   const [rows, m] = solution.z.shape;
   const f = reshape(residual(solution.z), [rows, m, 1]);
   return sub(solution.z, reshape(matmul(solution.inverseJacobian, f), [rows, m]));

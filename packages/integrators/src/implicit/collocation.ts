@@ -1,6 +1,26 @@
-import { Tracer, type Value, add, matmul, mul, primalTensor, reshape, sub } from '@liouville/ad';
-import { type Tensor, norm, reshape as reshapeTensor, solve, tensor, transpose } from '@liouville/linalg';
-import { type NewtonOptions, newtonCorrection, newtonOptions, newtonSolve } from '../newton.js';
+import {
+  ConcretizationError,
+  Tracer,
+  type Value,
+  add,
+  jit,
+  matmul,
+  mul,
+  primalTensor,
+  reshape,
+  sub,
+} from '@liouville/ad';
+import { type Tensor, reshape as reshapeTensor, solve, tensor, transpose } from '@liouville/linalg';
+import {
+  type NewtonKernels,
+  type NewtonOptions,
+  jacobianBlocks,
+  newtonCorrection,
+  newtonIterate,
+  newtonOptions,
+  newtonUpdate,
+  rowNorms,
+} from '../newton.js';
 import { type MethodInfo, type State, type Step, type StepOptions, type System, signedStep } from '../system.js';
 import { type ButcherTableau, checkTableau, isSymmetricTableau, isSymplecticTableau } from './butcherTableau.js';
 import { assertState, assertSystem } from '../forces.js';
@@ -52,41 +72,122 @@ function stageResidual(f: (x: Value) => Value, k: Coefficients, dt: number, x0: 
 }
 
 /** Starting guess Zᵢ = cᵢ dt f(x₀) (explicit Euler to each node): error O(dt²) instead of O(dt) for Z = 0. */
-function initialGuess(slope: Tensor, k: Coefficients, dt: number): Tensor {
+function initialGuess(slope: Value, k: Coefficients, dt: number): Value {
   const [rows, n] = slope.shape;
-  return primalTensor(reshape(mul(mul(dt, k.c), reshape(slope, [rows, 1, n])), [rows, k.s * n]));
+  return reshape(mul(mul(dt, k.c), reshape(slope, [rows, 1, n])), [rows, k.s * n]);
 }
 
-/** ‖x₀‖∞ of each state: the relative scale of Newton's stopping test. */
-function rowScales(x0: Tensor): number[] {
-  return norm(x0, Number.POSITIVE_INFINITY, { axis: 1 }).toFlatArray();
+/** The phase vectors of a state as rows: x₀ [rows, 2·dim] (every leading axis is a batch axis). */
+function phaseRows(q: Value, p: Value, dim: number): Value {
+  return reshape(joinPhase(q, p), [q.size / dim, 2 * dim]);
 }
 
-/** One step from x₀ [B, n] (any level of differentiation): solve on plain tensors, then correct traced. */
-function collocationStep(
-  f: (x: Value) => Value,
-  k: Coefficients,
-  dt: number,
-  x0: Value,
-  state: State,
-  solver: NewtonOptions,
-): Value {
-  const [rows, n] = x0.shape;
-  const plain = primalTensor(x0);
-  // Traced when H closes over differentiated parameters, even at a plain state.
-  const slope = f(plain);
-  const problem = {
-    residual: stageResidual(f, k, dt, plain),
-    z0: initialGuess(primalTensor(slope), k, dt),
-    scale: rowScales(plain),
-    state,
-    // The correction below is differentiated only when the state or H is traced; otherwise it
-    // just polishes the value, and any recent Jacobian serves.
-    exactJacobian: x0 instanceof Tracer || slope instanceof Tracer,
+/**
+ * The pieces of a step, each compiled with `jit` once per method instance and state shape: the
+ * state x₀ is an argument, never a closure, so one program serves every step of a rollout.
+ * Compiled and eager evaluation give the same bits, and under a transformation (a traced state,
+ * or H closing over traced parameters) each piece runs as written.
+ */
+interface StepKernels {
+  /** [x₀, z₀] of a state: its rows and the starting guess of the stage increments. */
+  readonly start: (q: Value, p: Value) => readonly [Value, Value];
+  readonly residual: (z: Tensor, x0: Tensor) => Value;
+  readonly jacobian: (z: Tensor, x0: Tensor) => Value;
+  readonly update: (z: Tensor, inverse: Tensor, x0: Tensor) => readonly [Value, Value];
+  /** The state after the step: one Newton correction on (q, p) as given (see newtonCorrection), then x₁. */
+  readonly finish: (z: Tensor, inverse: Tensor, q: Value, p: Value) => State;
+}
+
+/** A compilation, or none: each piece as written (`jit` or the identity). */
+type Compile = <F extends (...args: never[]) => unknown>(f: F) => F;
+
+function stepKernels(f: (x: Value) => Value, k: Coefficients, dt: number, dim: number, compile: Compile): StepKernels {
+  const residualAt = (z: Value, x0: Value) => stageResidual(f, k, dt, x0)(z);
+  return {
+    start: compile((q: Value, p: Value) => {
+      const x0 = phaseRows(q, p, dim);
+      return [x0, initialGuess(f(x0), k, dt)] as const;
+    }),
+    residual: compile(residualAt),
+    jacobian: compile((z: Tensor, x0: Tensor) => jacobianBlocks((u) => residualAt(u, x0), z)),
+    update: compile((z: Tensor, inverse: Tensor, x0: Tensor) => newtonUpdate(z, inverse, residualAt(z, x0))),
+    finish: compile((z: Tensor, inverse: Tensor, q: Value, p: Value) => {
+      const x0 = phaseRows(q, p, dim);
+      const [rows, n] = x0.shape;
+      const corrected = newtonCorrection(stageResidual(f, k, dt, x0), { z, inverseJacobian: inverse });
+      const x1 = splitPhase(add(x0, reshape(matmul(k.d, reshape(corrected, [rows, k.s, n])), [rows, n])), dim);
+      return { q: reshape(x1.q, q.shape), p: reshape(x1.p, q.shape) };
+    }),
   };
-  const solution = newtonSolve(problem, solver);
-  const z = newtonCorrection(stageResidual(f, k, dt, x0), solution);
-  return add(x0, reshape(matmul(k.d, reshape(z, [rows, k.s, n])), [rows, n]));
+}
+
+/**
+ * Steps a method instance takes with its pieces as written before compiling them: tracing and
+ * compiling the five programs costs about as much as 5–50 eager steps (measured 3–100 ms against
+ * 0.3–1.4 ms per eager step), so a short run never pays for a compilation it cannot amortise and
+ * a long one runs compiled after a negligible start (compiled steps take 20–100 µs).
+ */
+const EAGER_STEPS = 16;
+
+/**
+ * The step of one method instance: eager pieces for its first steps and for traced states, then
+ * compiled ones (the same bits). If H cannot be traced (it reads numbers out of its arguments,
+ * a ConcretizationError), the instance stays eager.
+ */
+function tieredStep(f: (x: Value) => Value, k: Coefficients, dt: number, dim: number, solver: Required<NewtonOptions>) {
+  const eager = stepKernels(f, k, dt, dim, (g) => g);
+  let compiled: StepKernels | null = null;
+  let eagerSteps = 0;
+  return (state: State): State => {
+    // A traced state (under grad, jvp, vmap, or jit tracing a rollout) runs as written anyway.
+    if (state.q instanceof Tracer || state.p instanceof Tracer) return collocationStep(eager, state, solver);
+    if (compiled === null && eagerSteps < EAGER_STEPS) {
+      eagerSteps++;
+      return collocationStep(eager, state, solver);
+    }
+    compiled ??= stepKernels(f, k, dt, dim, jit);
+    try {
+      return collocationStep(compiled, state, solver);
+    } catch (error) {
+      if (!(error instanceof ConcretizationError)) throw error;
+      compiled = null;
+      eagerSteps = Number.NEGATIVE_INFINITY; // never again: H needs concrete numbers
+      return collocationStep(eager, state, solver);
+    }
+  };
+}
+
+/** The Newton kernels at one state x₀, on plain tensors. */
+function kernelsAt(kernels: StepKernels, x0: Tensor): NewtonKernels {
+  return {
+    residual: (z) => primalTensor(kernels.residual(z, x0)),
+    jacobian: (z) => primalTensor(kernels.jacobian(z, x0)),
+    update: (z, inverse) => {
+      const [next, dz] = kernels.update(z, inverse, x0);
+      return [primalTensor(next), primalTensor(dz)];
+    },
+  };
+}
+
+/**
+ * One step of a state (any level of differentiation): solve on plain tensors, then correct on the
+ * state as given, so derivatives flow through the correction only.
+ */
+function collocationStep(kernels: StepKernels, state: State, solver: Required<NewtonOptions>): State {
+  const plain = plainState(state);
+  // z₀ is traced when H closes over differentiated parameters, even at a plain state.
+  const [x0, z0] = kernels.start(plain.q, plain.p);
+  const rows = primalTensor(x0);
+  const problem = {
+    z0: primalTensor(z0),
+    scale: rowNorms(rows), // ‖x₀‖∞ of each state: the relative part of Newton's stopping test
+    state: plain,
+    // The correction is differentiated only when the state or H is traced; otherwise it just
+    // polishes the value, and any recent Jacobian serves.
+    exactJacobian: state.q instanceof Tracer || state.p instanceof Tracer || z0 instanceof Tracer,
+  };
+  const solution = newtonIterate(kernelsAt(kernels, rows), problem, solver);
+  return kernels.finish(solution.z, solution.inverseJacobian, state.q, state.p);
 }
 
 /**
@@ -113,14 +214,10 @@ export function implicitRungeKutta(tableau: ButcherTableau): ImplicitRungeKuttaM
     assertSystem(system, tableau.name);
     const h = signedStep(tableau.name, dt, options);
     const solver = newtonOptions(solverOptions);
-    const f = hamiltonianVectorField(system);
+    const step = tieredStep(hamiltonianVectorField(system), k, h, system.dim, solver);
     return (state: State): State => {
       assertState(system, state, tableau.name);
-      const shape = state.q.shape;
-      const rows = state.q.size / system.dim; // every leading axis is a batch axis
-      const x0 = reshape(joinPhase(state.q, state.p), [rows, 2 * system.dim]);
-      const x1 = splitPhase(collocationStep(f, k, h, x0, plainState(state), solver), system.dim);
-      return { q: reshape(x1.q, shape), p: reshape(x1.p, shape) };
+      return step(state);
     };
   };
   return Object.assign(method, { info, tableau });
