@@ -74,6 +74,9 @@ function traceProgram(f: (...args: never[]) => unknown, signature: CallSignature
  *
  * @example
  * ```ts
+ * import { type Value, hvp, jit, mul, sin, square, sum } from '@liouville/ad';
+ * import { tensor } from '@liouville/linalg';
+ *
  * const f = (x: Value) => sum(mul(sin(x), square(x)));
  * const fastHvp = jit((x: Value, v: Value) => hvp(f, x, v));
  * fastHvp(tensor([0.3, -1.2, 2]), tensor([1, 0, 0])); // traced and compiled on the first call

@@ -22,9 +22,20 @@ export type ScanBody<C, Y> = (carry: C) => readonly [C, Y];
  *
  * @example
  * ```ts
+ * import { jit, scan } from '@liouville/ad';
+ * import { pendulum } from '@liouville/hamiltonian';
+ * import { type State, leapfrog } from '@liouville/integrators';
+ * import { tensor } from '@liouville/linalg';
+ *
  * // 1000 leapfrog steps of the pendulum, every state kept, compiled into one loop.
- * const rollout = jit((s: State) => scan((x: State) => { const y = step(x); return [y, y]; }, s, 1000));
- * const [final, trajectory] = rollout({ q: tensor([1]), p: tensor([0]) });
+ * const step = leapfrog(pendulum(), 0.05);
+ * const rollout = jit((s: State) =>
+ *   scan((x: State) => {
+ *     const y = step(x);
+ *     return [y, y] as const;
+ *   }, s, 1000),
+ * );
+ * const [final, trajectory] = rollout({ q: tensor([1]), p: tensor([0]) }); // trajectory.q: [1000, 1]
  * ```
  */
 export function scan<C, Y = null>(body: ScanBody<C, Y>, init: C, length: number): [C, Y] {
