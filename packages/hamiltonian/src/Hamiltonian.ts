@@ -8,7 +8,11 @@ export type { GradientFn, HamiltonianGradient };
 export interface HamiltonianInfo {
   /** The system's name, e.g. 'pendulum' or 'massSpring:hnnCode'. */
   readonly name: string;
-  /** The physical parameters the system was built with (masses, lengths, couplings, ...). */
+  /**
+   * The physical parameters the system was built with (masses, lengths, couplings, ...), as
+   * numbers: a parameter given as a value of @liouville/ad appears by the number underneath (and
+   * not at all when traced by `jit`, where it has none yet).
+   */
   readonly params: Readonly<Record<string, number>>;
   /** Optional analytic gradient of H (see the integrators' GradientFn); when absent, forces come from AD. */
   readonly gradient?: GradientFn;

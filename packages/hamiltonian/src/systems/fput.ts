@@ -3,18 +3,19 @@ import { separable } from '../build.js';
 import { separableGradient, withGradient } from './gradient.js';
 import type { SeparableHamiltonian } from '../Hamiltonian.js';
 import { lastAxisBlock } from './coordinates.js';
-import { finiteParam, integerParam, optionsObject, positiveParam } from './validate.js';
+import { type Parameter, parameterNumbers, quotient } from './parameters.js';
+import { finiteParameter, integerParam, optionsObject, positiveParameter } from './validate.js';
 
 /** Options of `fput`. */
 export interface FputOptions {
   /** Number of moving particles n ≥ 1 (the system's dim). */
   readonly n: number;
-  /** Cubic (α-model) coupling, any finite number (default 0). */
-  readonly alpha?: number;
-  /** Quartic (β-model) coupling, any finite number (default 0). */
-  readonly beta?: number;
-  /** Linear spring stiffness k > 0 (default 1). */
-  readonly k?: number;
+  /** Cubic (α-model) coupling, any finite number (default 0); a number or a scalar value of @liouville/ad. */
+  readonly alpha?: Parameter;
+  /** Quartic (β-model) coupling, any finite number (default 0); a number or a scalar value. */
+  readonly beta?: Parameter;
+  /** Linear spring stiffness k > 0 (default 1); a number or a scalar value. */
+  readonly k?: Parameter;
 }
 
 /**
@@ -28,9 +29,10 @@ export interface FputOptions {
 export function fput(options: FputOptions): SeparableHamiltonian {
   const opts = optionsObject('fput', options);
   const n = integerParam('fput', 'n', opts.n, 1);
-  const alpha = finiteParam('fput', 'alpha', opts.alpha ?? 0);
-  const beta = finiteParam('fput', 'beta', opts.beta ?? 0);
-  const k = positiveParam('fput', 'k', opts.k ?? 1);
+  const alpha = finiteParameter('fput', 'alpha', opts.alpha ?? 0);
+  const beta = finiteParameter('fput', 'beta', opts.beta ?? 0);
+  const k = positiveParameter('fput', 'k', opts.k ?? 1);
+  const [halfK, alphaThird, betaQuarter] = [quotient(k, 2), quotient(alpha, 3), quotient(beta, 4)];
   const system = separable({
     name: 'fput',
     dim: n,
@@ -38,10 +40,10 @@ export function fput(options: FputOptions): SeparableHamiltonian {
     V: (q: Value) => {
       const d = extensions(q, n);
       const d2 = square(d);
-      const energy = add(add(mul(k / 2, d2), mul(alpha / 3, mul(d2, d))), mul(beta / 4, square(d2)));
+      const energy = add(add(mul(halfK, d2), mul(alphaThird, mul(d2, d))), mul(betaQuarter, square(d2)));
       return sum(energy, -1);
     },
-    params: { n, alpha, beta, k },
+    params: { n, ...parameterNumbers({ alpha, beta, k }) },
   });
   // Spring i pulls with F(dᵢ) = k dᵢ + α dᵢ² + β dᵢ³, so ∂V/∂qᵢ = F(d_{i−1}) − F(dᵢ); ∂T/∂p = p.
   const gradient = separableGradient(

@@ -3,12 +3,13 @@ import { separable } from '../build.js';
 import { separableGradient, withGradient } from './gradient.js';
 import type { SeparableHamiltonian } from '../Hamiltonian.js';
 import { component } from './coordinates.js';
-import { finiteParam, optionsObject } from './validate.js';
+import { type Parameter, parameterNumbers } from './parameters.js';
+import { finiteParameter, optionsObject } from './validate.js';
 
 /** Options of `henonHeiles`. */
 export interface HenonHeilesOptions {
-  /** Strength λ of the cubic coupling (any finite number, default 1: the original system). */
-  readonly lambda?: number;
+  /** Strength λ of the cubic coupling (any finite number, default 1: the original system), or a scalar value of @liouville/ad. */
+  readonly lambda?: Parameter;
 }
 
 /**
@@ -19,7 +20,7 @@ export interface HenonHeilesOptions {
  */
 export function henonHeiles(options?: HenonHeilesOptions): SeparableHamiltonian {
   const opts = optionsObject('henonHeiles', options);
-  const lambda = finiteParam('henonHeiles', 'lambda', opts.lambda ?? 1);
+  const lambda = finiteParameter('henonHeiles', 'lambda', opts.lambda ?? 1);
   const system = separable({
     name: 'henonHeiles',
     dim: 2,
@@ -30,7 +31,7 @@ export function henonHeiles(options?: HenonHeilesOptions): SeparableHamiltonian 
       const cubic = sub(mul(square(q1), q2), mul(1 / 3, mul(square(q2), q2)));
       return add(mul(0.5, sum(square(q), -1)), mul(lambda, cubic));
     },
-    params: { lambda },
+    params: parameterNumbers({ lambda }),
   });
   // ∂V/∂q = q + λ(2q₁q₂, q₁² − q₂²), ∂T/∂p = p.
   const gradient = separableGradient(

@@ -4,12 +4,13 @@ import type { State } from '@liouville/integrators';
 import { separable } from '../build.js';
 import { separableGradient, withGradient } from './gradient.js';
 import type { ParticleHamiltonian } from '../Hamiltonian.js';
-import { optionsObject, positiveParam } from './validate.js';
+import { type Parameter, parameterNumbers, product } from './parameters.js';
+import { optionsObject, positiveParam, positiveParameter } from './validate.js';
 
 /** Options of `kepler`. */
 export interface KeplerOptions {
-  /** Gravitational parameter μ = G(M + m) > 0 (default 1). */
-  readonly mu?: number;
+  /** Gravitational parameter μ = G(M + m) > 0 (default 1): a number or a scalar value of @liouville/ad. */
+  readonly mu?: Parameter;
 }
 
 /**
@@ -21,13 +22,14 @@ export interface KeplerOptions {
  */
 export function kepler(options?: KeplerOptions): ParticleHamiltonian {
   const opts = optionsObject('kepler', options);
-  const mu = positiveParam('kepler', 'mu', opts.mu ?? 1);
+  const mu = positiveParameter('kepler', 'mu', opts.mu ?? 1);
+  const minusMu = product(-1, mu);
   const system = separable({
     name: 'kepler',
     dim: 2,
     T: (p: Value) => mul(0.5, sum(square(p), -1)),
-    V: (q: Value) => div(-mu, sqrt(sum(square(q), -1))),
-    params: { mu },
+    V: (q: Value) => div(minusMu, sqrt(sum(square(q), -1))),
+    params: parameterNumbers({ mu }),
   });
   // ∂V/∂q = μ q/|q|³ = μ q (r²)^(−3/2), with r² kept as [..., 1] to scale each state's q; ∂T/∂p = p.
   const gradient = separableGradient(

@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '@liouville/linalg';
 import { separable } from '../build.js';
 import { separableGradient, withGradient } from './gradient.js';
 import type { SeparableHamiltonian } from '../Hamiltonian.js';
-import { optionsObject, positiveParam, variantParam } from './validate.js';
+import { type Parameter, parameterNumbers, product, quotient } from './parameters.js';
+import { optionsObject, positiveParameter, variantParam } from './validate.js';
 
 /**
  * Which mass-spring Hamiltonian: 'standard' (the textbook one), or one of the two versions in
@@ -15,10 +16,10 @@ export type MassSpringVariant = 'standard' | 'hnnPaper' | 'hnnCode';
 
 /** Options of `massSpring`. */
 export interface MassSpringOptions {
-  /** Spring stiffness k > 0 (default 1). Not accepted by 'hnnCode'. */
-  readonly k?: number;
-  /** Mass m > 0 (default 1). Not accepted by 'hnnCode'. */
-  readonly m?: number;
+  /** Spring stiffness k > 0 (default 1): a number or a scalar value of @liouville/ad. Not accepted by 'hnnCode'. */
+  readonly k?: Parameter;
+  /** Mass m > 0 (default 1): a number or a scalar value. Not accepted by 'hnnCode'. */
+  readonly m?: Parameter;
   /** Default 'standard'. */
   readonly variant?: MassSpringVariant;
 }
@@ -37,14 +38,15 @@ export function massSpring(options?: MassSpringOptions): SeparableHamiltonian {
   const variant = variantParam('massSpring', opts.variant ?? 'standard', VARIANTS);
   if (variant === 'hnnCode') return hnnCodeSpring(opts);
   const name = variant === 'standard' ? 'massSpring' : 'massSpring:hnnPaper';
-  const k = positiveParam(name, 'k', opts.k ?? 1);
-  const m = positiveParam(name, 'm', opts.m ?? 1);
+  const k = positiveParameter(name, 'k', opts.k ?? 1);
+  const m = positiveParameter(name, 'm', opts.m ?? 1);
+  const [twiceMass, halfStiffness] = [product(2, m), quotient(k, 2)];
   const system = separable({
     name,
     dim: 1,
-    T: (p: Value) => div(sum(square(p), -1), 2 * m),
-    V: (q: Value) => mul(k / 2, sum(square(q), -1)),
-    params: { k, m },
+    T: (p: Value) => div(sum(square(p), -1), twiceMass),
+    V: (q: Value) => mul(halfStiffness, sum(square(q), -1)),
+    params: parameterNumbers({ k, m }),
   });
   // ∂V/∂q = k q, ∂T/∂p = p/m.
   return withGradient(

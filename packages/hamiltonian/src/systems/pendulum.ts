@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '@liouville/linalg';
 import { separable } from '../build.js';
 import { separableGradient, withGradient } from './gradient.js';
 import type { SeparableHamiltonian } from '../Hamiltonian.js';
-import { optionsObject, positiveParam, variantParam } from './validate.js';
+import { type Parameter, parameterNumbers, product, quotient } from './parameters.js';
+import { optionsObject, positiveParameter, variantParam } from './validate.js';
 
 /**
  * Which pendulum Hamiltonian: 'standard' (the textbook one), or one of the two versions in the
@@ -15,12 +16,12 @@ export type PendulumVariant = 'standard' | 'hnnPaper' | 'hnnCode';
 
 /** Options of `pendulum`. */
 export interface PendulumOptions {
-  /** Bob mass m > 0 (default 1). */
-  readonly m?: number;
-  /** Rod length l > 0 (default 1). */
-  readonly l?: number;
-  /** Gravitational acceleration g > 0 (default 1; 3 for 'hnnPaper', the paper's setting). */
-  readonly g?: number;
+  /** Bob mass m > 0 (default 1): a number, or a scalar value of @liouville/ad to differentiate with respect to. */
+  readonly m?: Parameter;
+  /** Rod length l > 0 (default 1); a number or a scalar value. */
+  readonly l?: Parameter;
+  /** Gravitational acceleration g > 0 (default 1; 3 for 'hnnPaper', the paper's setting); a number or a scalar value. */
+  readonly g?: Parameter;
   /** Default 'standard'. */
   readonly variant?: PendulumVariant;
 }
@@ -41,25 +42,26 @@ export function pendulum(options?: PendulumOptions): SeparableHamiltonian {
   const variant = variantParam('pendulum', opts.variant ?? 'standard', VARIANTS);
   if (variant === 'hnnCode') return hnnCodePendulum(opts);
   const name = variant === 'standard' ? 'pendulum' : 'pendulum:hnnPaper';
-  const m = positiveParam(name, 'm', opts.m ?? 1);
-  const l = positiveParam(name, 'l', opts.l ?? 1);
-  const g = positiveParam(name, 'g', opts.g ?? (variant === 'hnnPaper' ? 3 : 1));
+  const m = positiveParameter(name, 'm', opts.m ?? 1);
+  const l = positiveParameter(name, 'l', opts.l ?? 1);
+  const g = positiveParameter(name, 'g', opts.g ?? (variant === 'hnnPaper' ? 3 : 1));
   // standard: T = p²/(2ml²), V = mgl(1 − cos q); the paper: T = l²p²/(2m), V = 2mgl(1 − cos q).
-  const kinetic = variant === 'standard' ? 1 / (2 * m * l * l) : (l * l) / (2 * m);
-  const height = variant === 'standard' ? m * g * l : 2 * m * g * l;
+  const kinetic = variant === 'standard' ? quotient(1, product(2, m, l, l)) : quotient(product(l, l), product(2, m));
+  const height = variant === 'standard' ? product(m, g, l) : product(2, m, g, l);
   const system = separable({
     name,
     dim: 1,
     T: (p: Value) => mul(kinetic, sum(square(p), -1)),
     V: (q: Value) => mul(height, sum(sub(1, cos(q)), -1)),
-    params: { m, l, g },
+    params: parameterNumbers({ m, l, g }),
   });
   // ∂V/∂q = height·sin q, ∂T/∂p = 2·kinetic·p.
+  const twiceKinetic = product(2, kinetic);
   return withGradient(
     system,
     separableGradient(
       (q) => mul(height, sin(q)),
-      (p) => mul(2 * kinetic, p),
+      (p) => mul(twiceKinetic, p),
     ),
   );
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@liouville/linalg';
+import { type Parameter, checkParameter } from './parameters.js';
 
 /** Checks a system parameter is a finite number and returns it; the error names system and parameter. */
 export function finiteParam(system: string, name: string, value: unknown): number {
@@ -14,6 +15,16 @@ export function positiveParam(system: string, name: string, value: unknown): num
     throw new InvalidArgumentError(`${system}: ${name}`, 'a finite number > 0', value);
   }
   return value;
+}
+
+/** Checks a physical parameter is a finite number > 0, or a scalar value of @liouville/ad whose number is. */
+export function positiveParameter(system: string, name: string, value: unknown): Parameter {
+  return checkParameter(system, name, value, 'a finite number > 0', (x) => Number.isFinite(x) && x > 0);
+}
+
+/** Checks a physical parameter is a finite number, or a scalar value of @liouville/ad whose number is. */
+export function finiteParameter(system: string, name: string, value: unknown): Parameter {
+  return checkParameter(system, name, value, 'a finite number', Number.isFinite);
 }
 
 /** Checks a system parameter is an integer ≥ `min` (a count or a dimension). */
