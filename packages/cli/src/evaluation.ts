@@ -127,7 +127,9 @@ export function evaluateEnergies(
   const out: Record<string, MetricValue> = {};
   for (const set of protocol.sets) {
     const rollouts = modelRollouts(model, set);
-    for (const metric of protocol.metrics.filter((m) => m.set === set.key && m.models.includes(model.model.kind))) {
+    for (const metric of protocol.metrics.filter(
+      (m) => m.set === set.key && (m.models as readonly string[]).includes(model.model.kind),
+    )) {
       const rollout = rollouts[metric.integrator];
       if (rollout === undefined) continue;
       const value = measure(metric, set, truths.get(set.key) as Rollout, rollout);

@@ -39,6 +39,12 @@ export { DataFileError } from './data/DataFileError.js';
 export type { OscillatorDatasetOptions } from './data/oscillator.js';
 export { springDataset } from './data/springDataset.js';
 export { pendulumDataset } from './data/pendulumDataset.js';
+export { dampedSpringDataset, type DampedSpringDatasetOptions } from './data/dampedSpringDataset.js';
+export {
+  doublePendulumDataset,
+  doublePendulumVelocityField,
+  type DoublePendulumDatasetOptions,
+} from './data/doublePendulumDataset.js';
 export type { OrbitDatasetOptions } from './data/orbits.js';
 export { twoBodyDataset, type TwoBodyDatasetOptions } from './data/twoBodyDataset.js';
 export { threeBodyDataset, type ThreeBodyDatasetOptions } from './data/threeBodyDataset.js';

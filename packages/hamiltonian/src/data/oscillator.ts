@@ -46,7 +46,7 @@ export interface OscillatorRecipe {
  * U(radius). The direction is U(−1, 1)² normalised, not uniform in angle: as in the reference,
  * directions near the diagonals are more likely than near the axes.
  */
-function circleState(radius: readonly [number, number]): (key: RandomKey) => Float64Array {
+export function circleState(radius: readonly [number, number]): (key: RandomKey) => Float64Array {
   return (key) => {
     const [directionKey, radiusKey] = splitKey(key, 2);
     const y0 = randomUniform(directionKey, [2], { low: -1, high: 1 }).data;

@@ -43,9 +43,17 @@ export interface HnnOptions extends FieldModelOptions {
   inputGradient?: InputGradientMode;
 }
 
-/** A learned vector field ẋ = f_θ(x) with pure init/apply, the common face of both models. */
+/**
+ * Which learned model: the HNN and its baseline (Greydanus et al. 2019), the dissipative HNN
+ * (Sosanya & Greydanus 2022; dissipative.ts), the Lagrangian Neural Network (Cranmer et al. 2020;
+ * lagrangian.ts) and the separable HNN T_θ(p) + V_θ(q) that is trained through leapfrog rollouts
+ * (Chen et al. 2020; separable.ts).
+ */
+export type FieldModelKind = 'hnn' | 'baseline' | 'dhnn' | 'lnn' | 'srnn';
+
+/** A learned vector field ẋ = f_θ(x) with pure init/apply, the common face of every model. */
 export interface FieldModel {
-  readonly kind: 'hnn' | 'baseline';
+  readonly kind: FieldModelKind;
   readonly inputDim: number;
   readonly net: Mlp;
   init(key: RandomKey): MlpParams;
@@ -91,14 +99,16 @@ export function permutationTensor(n: number, canonical = true, dtype: DType = 'f
   return new Tensor(data, [n, n]);
 }
 
-function checkOptions(operation: string, options: FieldModelOptions): void {
+/** Checks the options every model shares (an even input dimension). */
+export function checkOptions(operation: string, options: FieldModelOptions): void {
   const { inputDim } = options;
   if (!Number.isInteger(inputDim) || inputDim < 2 || inputDim % 2 !== 0) {
     throw new InvalidArgumentError(`${operation}: inputDim`, 'an even integer >= 2 (q and p halves)', inputDim);
   }
 }
 
-function network(options: FieldModelOptions, outputs: number): Mlp {
+/** The reference MLP inputDim → hidden… → outputs (tanh, orthogonal init, no final bias) unless the options say otherwise. */
+export function network(options: FieldModelOptions, outputs: number): Mlp {
   const hidden = options.hiddenDim ?? 200;
   const layers = options.hiddenLayers ?? 2;
   return mlp({
@@ -110,14 +120,15 @@ function network(options: FieldModelOptions, outputs: number): Mlp {
   });
 }
 
-function checkRows(operation: string, x: Value, inputDim: number): void {
+/** Checks x is a matrix of rows [B, inputDim]. */
+export function checkRows(operation: string, x: Value, inputDim: number): void {
   if (x.shape.length !== 2 || x.shape[1] !== inputDim) {
     throw new ShapeError(operation, `x must have shape [B, ${inputDim}], got ${formatShape(x.shape)}`);
   }
 }
 
 /** One output column of the network as a per-row scalar function [B, d] → [B]. */
-function outputColumn(net: Mlp, params: Readonly<MlpParams<Value>>, column: number) {
+export function outputColumn(net: Mlp, params: Readonly<MlpParams<Value>>, column: number) {
   return (z: Value): Value => {
     const out = net.apply(params, z);
     const rows = out.shape[0];

@@ -3,6 +3,7 @@ export {
   type FieldType,
   type InputGradientMode,
   type FieldModelOptions,
+  type FieldModelKind,
   type HnnOptions,
   type FieldModel,
   type HnnModel,
@@ -12,6 +13,16 @@ export {
   baselineModel,
 } from './fieldModels.js';
 export { hnn } from './learnedHamiltonian.js';
+export { type DhnnOptions, type DhnnModel, dhnnModel, rowwiseLaplacian } from './dissipative.js';
+export { type LnnOptions, type LnnModel, lnnModel, lagrangianAcceleration } from './lagrangian.js';
+export { type SeparableHnnOptions, type SeparableHnnModel, separableHnnModel } from './separable.js';
+export {
+  type TrajectorySegments,
+  type SegmentOptions,
+  trajectorySegments,
+  centralDifferenceTargets,
+} from './segments.js';
+export { type RolloutTrainOptions, rolloutLoss, trainRollout } from './rolloutTraining.js';
 export { fieldLoss } from './loss.js';
 export {
   type TrainSplit,
