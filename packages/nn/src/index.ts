@@ -34,6 +34,7 @@ export {
   assertSameStructure,
 } from './tree.js';
 export type { LearningRate, Optimizer, OptimizerStep } from './optim/Optimizer.js';
+export type { CompilableUpdate, CompiledStep } from './optim/compilable.js';
 export { type SgdOptions, type SgdState, sgd } from './optim/sgd.js';
 export { type AdamOptions, type AdamState, adam, adamW } from './optim/adam.js';
 export { permutation, sampleBatch, epochBatches } from './random.js';

@@ -1,6 +1,7 @@
 import type { Tree } from '@liouville/ad';
 import { InvalidArgumentError, type Tensor } from '@liouville/linalg';
 import { type ParamTree, type TreeLeaf, assertSameStructure } from '../tree.js';
+import type { CompilableUpdate } from './compilable.js';
 
 /**
  * Optimisers as pure pairs, in the style of optax: `init(params)` builds the optimiser state and
@@ -26,6 +27,8 @@ export interface OptimizerStep<P extends ParamTree, S> {
 export interface Optimizer<S> {
   init(params: ParamTree): S;
   update<P extends ParamTree>(grads: Tree, state: S, params: P): OptimizerStep<P, S>;
+  /** The same update in a form jit compiles once for every step (see CompilableUpdate); absent for optimisers without one. */
+  readonly compilable?: CompilableUpdate<S>;
 }
 
 /** Throws InvalidArgumentError unless `value` is a finite number in the interval described. */

@@ -1,6 +1,7 @@
-import type { Tree } from '@liouville/ad';
+import { type Tree, type Value, add, div, mul, sqrt, sub } from '@liouville/ad';
 import { InvalidArgumentError, Tensor, type TypedArray, allocate, zeros } from '@liouville/linalg';
 import { type ParamTree, treeFromLeaves, treeLeaves } from '../tree.js';
+import { type CompilableUpdate, matchValues, narrow, rebuild, stepScalar, wide } from './compilable.js';
 import {
   type LearningRate,
   type Optimizer,
@@ -120,6 +121,56 @@ function checkAdamOptions(
   }
 }
 
+/**
+ * One leaf of the update with @liouville/ad's functions (traceable by jit), operation for operation
+ * the expressions of `adamKernel` in float64, each result rounded to the parameter's dtype where
+ * the kernel stores it (m, v and θ), so the bits are the kernel's.
+ */
+function adamLeafTraced(p: Value, g: Value, m: Value, v: Value, h: AdamHyper, s: Readonly<Record<string, Value>>) {
+  const [theta, grad] = [wide(p), wide(g)];
+  const l2 = h.decoupled ? 0 : h.weightDecay;
+  const gj = l2 === 0 ? grad : add(grad, mul(l2, theta));
+  const m1 = narrow(add(mul(h.beta1, wide(m)), mul(1 - h.beta1, gj)), p.dtype);
+  const v1 = narrow(add(mul(h.beta2, wide(v)), mul(mul(1 - h.beta2, gj), gj)), p.dtype);
+  const decayed = h.decoupled ? mul(s.shrink, theta) : theta;
+  const denominator = add(div(sqrt(wide(v1)), s.sqrtCorrection2), h.eps);
+  const out = narrow(sub(decayed, div(mul(s.stepSize, wide(m1)), denominator)), p.dtype);
+  return { out, m1, v1 };
+}
+
+/** The compilable form of Adam's update (see CompilableUpdate). */
+function compilableAdam(operation: string, lr: LearningRate, hyper: AdamHyper): CompilableUpdate<AdamState> {
+  return {
+    tensors: (state) => ({ m: state.m, v: state.v }),
+    scalars: (state) => {
+      checkStep(`${operation}.update`, state.step);
+      const t = state.step + 1;
+      const c = stepConstants(hyper, learningRateAt(operation, lr, t), t);
+      return {
+        stepSize: stepScalar(c.stepSize),
+        sqrtCorrection2: stepScalar(c.sqrtCorrection2),
+        shrink: stepScalar(c.shrink),
+      };
+    },
+    apply: (grads, tensors, params, scalars) => {
+      const { m, v } = tensors as { m: Tree; v: Tree };
+      const leaves = matchValues(`${operation}.update`, params, { grads, 'state.m': m, 'state.v': v });
+      const [gs, ms, vs] = leaves.others;
+      const results = leaves.params.map((p, i) => adamLeafTraced(p, gs[i], ms[i], vs[i], hyper, scalars));
+      const tree = (k: 'out' | 'm1' | 'v1') =>
+        rebuild(
+          leaves.def,
+          results.map((r) => r[k]),
+        );
+      return { params: tree('out'), tensors: { m: tree('m1'), v: tree('v1') } };
+    },
+    next: (state, tensors) => {
+      const { m, v } = tensors as { m: ParamTree; v: ParamTree };
+      return Object.freeze({ step: state.step + 1, m, v });
+    },
+  };
+}
+
 function makeAdam(operation: string, lr: LearningRate, hyper: AdamHyper): Optimizer<AdamState> {
   const init = (params: ParamTree): AdamState => {
     const zerosTree = () =>
@@ -146,7 +197,7 @@ function makeAdam(operation: string, lr: LearningRate, hyper: AdamHyper): Optimi
       );
     return { params: tree(0) as P, state: Object.freeze({ step: t, m: tree(1), v: tree(2) }) };
   };
-  return Object.freeze({ init, update });
+  return Object.freeze({ init, update, compilable: compilableAdam(operation, lr, hyper) });
 }
 
 /**

@@ -1,6 +1,7 @@
-import type { Tree } from '@liouville/ad';
+import { type Tree, type Value, add, mul, sub } from '@liouville/ad';
 import { InvalidArgumentError, Tensor, allocate, zeros } from '@liouville/linalg';
 import { type ParamTree, treeFromLeaves, treeLeaves } from '../tree.js';
+import { type CompilableUpdate, matchValues, narrow, rebuild, stepScalar, wide } from './compilable.js';
 import {
   type LearningRate,
   type Optimizer,
@@ -51,6 +52,62 @@ function sgdLeaf(p: Tensor, g: Tensor, b: Tensor | null, h: SgdHyper, rate: numb
     out[j] = theta[j] - rate * gj;
   }
   return [new Tensor(out, p.shape), buf === null ? null : new Tensor(buf, p.shape)];
+}
+
+/**
+ * One leaf of the update with @liouville/ad's functions (traceable by jit): the expressions of
+ * `sgdLeaf` in float64, rounded to the parameter's dtype where it stores (buffer and θ).
+ */
+function sgdLeafTraced(p: Value, g: Value, b: Value | null, h: SgdHyper, rate: Value): [Value, Value | null] {
+  const theta = wide(p);
+  let gj = h.weightDecay === 0 ? wide(g) : add(wide(g), mul(h.weightDecay, theta));
+  let buf: Value | null = null;
+  if (b !== null) {
+    buf = narrow(add(mul(h.momentum, wide(b)), gj), p.dtype);
+    gj = h.nesterov ? add(gj, mul(h.momentum, wide(buf))) : wide(buf);
+  }
+  return [narrow(sub(theta, mul(rate, gj)), p.dtype), buf];
+}
+
+/** The compilable form of SGD's update (see CompilableUpdate); the state's tensors are its momentum buffer, if any. */
+function compilableSgd(lr: LearningRate, hyper: SgdHyper): CompilableUpdate<SgdState> {
+  return {
+    tensors: (state) => (state.velocity === null ? [] : [state.velocity]),
+    scalars: (state) => {
+      checkStep('sgd.update', state.step);
+      return { rate: stepScalar(learningRateAt('sgd', lr, state.step + 1)) };
+    },
+    apply: (grads, tensors, params, scalars) => {
+      const [velocity] = tensors as Tree[];
+      const leaves = matchValues(
+        'sgd.update',
+        params,
+        velocity === undefined ? { grads } : { grads, 'state.velocity': velocity },
+      );
+      const [gs, bs] = leaves.others;
+      const results = leaves.params.map((p, i) => sgdLeafTraced(p, gs[i], bs?.[i] ?? null, hyper, scalars.rate));
+      const next = rebuild(
+        leaves.def,
+        results.map((r) => r[0]),
+      );
+      return {
+        params: next,
+        tensors:
+          bs === undefined
+            ? []
+            : [
+                rebuild(
+                  leaves.def,
+                  results.map((r) => r[1] as Value),
+                ),
+              ],
+      };
+    },
+    next: (state, tensors) => {
+      const [velocity] = tensors as ParamTree[];
+      return Object.freeze({ step: state.step + 1, velocity: velocity ?? null });
+    },
+  };
 }
 
 /**
@@ -118,5 +175,5 @@ export function sgd(options: SgdOptions): Optimizer<SgdState> {
       state: Object.freeze({ step, velocity }),
     };
   };
-  return Object.freeze({ init, update });
+  return Object.freeze({ init, update, compilable: compilableSgd(lr, hyper) });
 }
