@@ -26,6 +26,7 @@ import {
   sum,
   tanh,
   vjp,
+  vmap,
 } from '../src/index.js';
 import { setCodegenAllowed } from '../src/jit/compile.js';
 import { binaryCases, unaryCases } from './cases.js';
@@ -172,6 +173,20 @@ describe('jit', () => {
     expectSameBits(grad(jf)(x), grad(f)(x));
     expectSameBits(jvp(jf, x, tensor([1, 2, 3])), jvp(f, x, tensor([1, 2, 3])));
     expectSameBits(jit((z: Value) => grad(jf)(z))(x), grad(f)(x));
+  });
+
+  test('composes with vmap in both orders, and with grad inside vmap, bit for bit', () => {
+    const f = (x: Value) => sum(mul(sin(x), square(x)));
+    const xs = L.tensor([
+      [0.3, -1.2, 2],
+      [1.5, 0.25, -0.75],
+      [0, 2.5, -3],
+      [0.1, 0.2, 0.3],
+    ]);
+    expectSameBits(jit(vmap(f))(xs), vmap(f)(xs));
+    expectSameBits(vmap(jit(f))(xs), vmap(f)(xs));
+    expectSameBits(jit(vmap(grad(f)))(xs), vmap(grad(f))(xs));
+    expectSameBits(grad((z: Value) => sum(vmap(jit(f))(z)))(xs), grad((z: Value) => sum(vmap(f)(z)))(xs));
   });
 
   test.each([
