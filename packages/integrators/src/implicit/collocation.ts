@@ -24,6 +24,7 @@ import {
 import { type MethodInfo, type State, type Step, type StepOptions, type System, signedStep } from '../system.js';
 import { type ButcherTableau, checkTableau, isSymmetricTableau, isSymplecticTableau } from './butcherTableau.js';
 import { assertState, assertSystem } from '../forces.js';
+import { jitWhenHot } from '../hot.js';
 import { hamiltonianVectorField, joinPhase, splitPhase } from './phaseSpace.js';
 
 /**
@@ -83,10 +84,11 @@ function phaseRows(q: Value, p: Value, dim: number): Value {
 }
 
 /**
- * The pieces of a step, each compiled with `jit` once per method instance and state shape: the
- * state x₀ is an argument, never a closure, so one program serves every step of a rollout.
- * Compiled and eager evaluation give the same bits, and under a transformation (a traced state,
- * or H closing over traced parameters) each piece runs as written.
+ * The pieces of a step, each compiled with `jit` once per method instance and state shape after
+ * its first calls (see jitWhenHot): the state x₀ is an argument, never a closure, so one program
+ * serves every step of a rollout. Compiled and eager evaluation give the same bits; under a
+ * transformation (a traced state, or H closing over traced parameters) each piece runs as
+ * written, and an H that cannot be traced keeps them as written.
  */
 interface StepKernels {
   /** [x₀, z₀] of a state: its rows and the starting guess of the stage increments. */
@@ -98,62 +100,23 @@ interface StepKernels {
   readonly finish: (z: Tensor, inverse: Tensor, q: Value, p: Value) => State;
 }
 
-/** A compilation, or none: each piece as written (`jit` or the identity). */
-type Compile = <F extends (...args: never[]) => unknown>(f: F) => F;
-
-function stepKernels(f: (x: Value) => Value, k: Coefficients, dt: number, dim: number, compile: Compile): StepKernels {
+function stepKernels(f: (x: Value) => Value, k: Coefficients, dt: number, dim: number): StepKernels {
   const residualAt = (z: Value, x0: Value) => stageResidual(f, k, dt, x0)(z);
   return {
-    start: compile((q: Value, p: Value) => {
+    start: jitWhenHot((q: Value, p: Value) => {
       const x0 = phaseRows(q, p, dim);
       return [x0, initialGuess(f(x0), k, dt)] as const;
     }),
-    residual: compile(residualAt),
-    jacobian: compile((z: Tensor, x0: Tensor) => jacobianBlocks((u) => residualAt(u, x0), z)),
-    update: compile((z: Tensor, inverse: Tensor, x0: Tensor) => newtonUpdate(z, inverse, residualAt(z, x0))),
-    finish: compile((z: Tensor, inverse: Tensor, q: Value, p: Value) => {
+    residual: jitWhenHot(residualAt),
+    jacobian: jitWhenHot((z: Tensor, x0: Tensor) => jacobianBlocks((u) => residualAt(u, x0), z)),
+    update: jitWhenHot((z: Tensor, inverse: Tensor, x0: Tensor) => newtonUpdate(z, inverse, residualAt(z, x0))),
+    finish: jitWhenHot((z: Tensor, inverse: Tensor, q: Value, p: Value) => {
       const x0 = phaseRows(q, p, dim);
       const [rows, n] = x0.shape;
       const corrected = newtonCorrection(stageResidual(f, k, dt, x0), { z, inverseJacobian: inverse });
       const x1 = splitPhase(add(x0, reshape(matmul(k.d, reshape(corrected, [rows, k.s, n])), [rows, n])), dim);
       return { q: reshape(x1.q, q.shape), p: reshape(x1.p, q.shape) };
     }),
-  };
-}
-
-/**
- * Steps a method instance takes with its pieces as written before compiling them: tracing and
- * compiling the five programs costs about as much as 5–50 eager steps (measured 3–100 ms against
- * 0.3–1.4 ms per eager step), so a short run never pays for a compilation it cannot amortise and
- * a long one runs compiled after a negligible start (compiled steps take 20–100 µs).
- */
-const EAGER_STEPS = 16;
-
-/**
- * The step of one method instance: eager pieces for its first steps and for traced states, then
- * compiled ones (the same bits). If H cannot be traced (it reads numbers out of its arguments,
- * a ConcretizationError), the instance stays eager.
- */
-function tieredStep(f: (x: Value) => Value, k: Coefficients, dt: number, dim: number, solver: Required<NewtonOptions>) {
-  const eager = stepKernels(f, k, dt, dim, (g) => g);
-  let compiled: StepKernels | null = null;
-  let eagerSteps = 0;
-  return (state: State): State => {
-    // A traced state (under grad, jvp, vmap, or jit tracing a rollout) runs as written anyway.
-    if (state.q instanceof Tracer || state.p instanceof Tracer) return collocationStep(eager, state, solver);
-    if (compiled === null && eagerSteps < EAGER_STEPS) {
-      eagerSteps++;
-      return collocationStep(eager, state, solver);
-    }
-    compiled ??= stepKernels(f, k, dt, dim, jit);
-    try {
-      return collocationStep(compiled, state, solver);
-    } catch (error) {
-      if (!(error instanceof ConcretizationError)) throw error;
-      compiled = null;
-      eagerSteps = Number.NEGATIVE_INFINITY; // never again: H needs concrete numbers
-      return collocationStep(eager, state, solver);
-    }
   };
 }
 
@@ -214,10 +177,10 @@ export function implicitRungeKutta(tableau: ButcherTableau): ImplicitRungeKuttaM
     assertSystem(system, tableau.name);
     const h = signedStep(tableau.name, dt, options);
     const solver = newtonOptions(solverOptions);
-    const step = tieredStep(hamiltonianVectorField(system), k, h, system.dim, solver);
+    const kernels = stepKernels(hamiltonianVectorField(system), k, h, system.dim);
     return (state: State): State => {
       assertState(system, state, tableau.name);
-      return step(state);
+      return collocationStep(kernels, state, solver);
     };
   };
   return Object.assign(method, { info, tableau });
