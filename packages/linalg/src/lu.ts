@@ -1,6 +1,6 @@
 import { ShapeError, SingularMatrixError, formatShape } from './errors.js';
 import { resultDType } from './elementwise.js';
-import { type DType, Tensor, allocate } from './Tensor.js';
+import { type DType, Tensor, allocate, requireTensor } from './Tensor.js';
 
 /**
  * Dense LU factorisation with partial pivoting and the solvers built on it. Arithmetic is float64
@@ -77,6 +77,7 @@ function toDType(data: Float64Array, dtype: DType): Float64Array | Float32Array 
 
 /** LU factorisation with partial pivoting, PA = LU (Golub & Van Loan, 4th ed., Alg. 3.4.1). */
 export function lu(a: Tensor): LUFactorization {
+  requireTensor('linalg.lu', a);
   squareOrder('lu', a);
   const f = factor(a);
   return { lu: new Tensor(toDType(f.lu, a.dtype), [f.n, f.n]), pivots: f.pivots, sign: f.sign };
@@ -128,6 +129,8 @@ function substitute(f: Factors, x: Float64Array, m: number): void {
 
 /** Solves a·x = b for a square nonsingular a and b a vector (n) or right-hand sides (n, m). */
 export function solve(a: Tensor, b: Tensor): Tensor {
+  requireTensor('linalg.solve', a);
+  requireTensor('linalg.solve', b);
   const n = squareOrder('solve', a, b);
   if ((b.rank !== 1 && b.rank !== 2) || b.shape[0] !== n) {
     throw new ShapeError(
@@ -144,6 +147,7 @@ export function solve(a: Tensor, b: Tensor): Tensor {
 
 /** Determinant of a square matrix: sign(P) · ∏ u_kk from the LU factors (0 for a singular matrix). */
 export function det(a: Tensor): Tensor {
+  requireTensor('linalg.det', a);
   squareOrder('det', a);
   const f = factor(a);
   let product: number = f.sign;
@@ -155,6 +159,7 @@ export function det(a: Tensor): Tensor {
 
 /** Inverse of a square nonsingular matrix, by solving A·X = I column block at once. */
 export function inv(a: Tensor): Tensor {
+  requireTensor('linalg.inv', a);
   const n = squareOrder('inv', a);
   const f = factor(a);
   assertNonsingular('inv', f);

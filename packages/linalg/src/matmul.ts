@@ -2,7 +2,7 @@ import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
 import { type Shape, broadcastShapes, sizeOf } from './shape.js';
 import { resultDType } from './elementwise.js';
 import { getMatmulKernel } from './kernels.js';
-import { Tensor, type TypedArray, allocate, dtypeOf } from './Tensor.js';
+import { Tensor, type TypedArray, allocate, dtypeOf, requireTensor } from './Tensor.js';
 
 /** Batch offsets: for each output batch index, the matching offsets into the broadcast operands. */
 function batchOffsets(batch: readonly number[], aBatch: readonly number[], bBatch: readonly number[]) {
@@ -66,6 +66,8 @@ function productShape(operation: string, a: Shape, b: Shape): ProductShape {
  * the same on every backend; float32 accumulates in float32 on 'wasm' and in float64 on 'js'.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  requireTensor('linalg.matmul', a);
+  requireTensor('linalg.matmul', b);
   const shape = productShape('matmul', a.shape, b.shape);
   const out = allocate(resultDType(a, b), sizeOf(shape.out));
   multiplyInto(shape, a.data, false, b.data, false, out);
@@ -182,6 +184,8 @@ function smallProduct(
 
 /** Inner product of two vectors of the same length. */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  requireTensor('linalg.dot', a);
+  requireTensor('linalg.dot', b);
   if (a.rank !== 1 || b.rank !== 1 || a.size !== b.size) {
     throw new ShapeError(
       'dot',
@@ -197,6 +201,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** Outer product of two vectors: (m) ⊗ (n) → (m, n). */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  requireTensor('linalg.outer', a);
+  requireTensor('linalg.outer', b);
   if (a.rank !== 1 || b.rank !== 1) {
     throw new ShapeError('outer', `expected two vectors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }

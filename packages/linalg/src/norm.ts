@@ -1,6 +1,6 @@
 import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
 import { normalizeAxis, sizeOf } from './shape.js';
-import { type TypedArray, Tensor, allocate } from './Tensor.js';
+import { type TypedArray, Tensor, allocate, requireTensor } from './Tensor.js';
 
 /** Which norm: 1, 2 or Infinity for vectors; 'fro', 1 or Infinity for matrices. */
 export type NormOrder = number | 'fro';
@@ -89,6 +89,7 @@ function normAlongAxis(x: Tensor, ord: number, axis: number, keepDims: boolean):
  * rank without `axis` takes the 2-norm of all its elements.
  */
 export function norm(x: Tensor, ord?: NormOrder, options: NormOptions = {}): Tensor {
+  requireTensor('linalg.norm', x);
   if (options.axis !== undefined) {
     const axis = normalizeAxis('norm', options.axis, x.rank);
     return normAlongAxis(x, checkVectorOrder(ord ?? 2), axis, options.keepDims ?? false);
