@@ -64,7 +64,7 @@ export {
 export { SEPARABLE_METHODS, GENERAL_METHODS, METHODS } from './catalogue.js';
 
 // rollout.ts
-export { type Span, type IntegrateOptions, type Trajectory, integrate, flow } from './rollout.js';
+export { type Span, type IntegrateOptions, type Trajectory, NonFiniteStateError, integrate, flow } from './rollout.js';
 
 // ——— Methods for any system (implicit Runge–Kutta, Tao, RK4) and the DOPRI5 reference solver ———
 

@@ -1,5 +1,15 @@
-import { ConcretizationError, Tracer, type Value, concat, jit, reshape, scan, slice } from '@liouville/ad';
-import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
+import {
+  ConcretizationError,
+  Tracer,
+  type Value,
+  concat,
+  jit,
+  primalTensor,
+  reshape,
+  scan,
+  slice,
+} from '@liouville/ad';
+import { InvalidArgumentError, NonFiniteError, ShapeError, Tensor, allFinite, formatShape } from '@liouville/linalg';
 import type { State, Step } from './system.js';
 
 /** How far to integrate: a number of steps (t counted in units of `dt`, default 1), or an end time. */
@@ -16,6 +26,27 @@ export interface IntegrateOptions {
    * under grad, jvp or vmap, which differentiate or batch it as written.
    */
   readonly compile?: boolean;
+  /**
+   * Stop with a NonFiniteStateError at the first state holding NaN or an infinity (default false:
+   * explicit methods stay as fast as the bare loop). Stepping eagerly, every step is checked as it
+   * is taken, so an implicit method stops before its solver meets the bad state; a compiled
+   * rollout is checked after it returns, at every saved state. It reads numbers, so it cannot be
+   * asked for while `integrate` itself is being traced by `jit` (ConcretizationError).
+   */
+  readonly checkFinite?: boolean;
+}
+
+/** A rollout reached a state with NaN or an infinity (with `checkFinite: true`). */
+export class NonFiniteStateError extends NonFiniteError {
+  override name = 'NonFiniteStateError';
+  constructor(
+    /** The number of the step after which the state was first seen non-finite (0: the initial state). */
+    readonly step: number,
+    /** Its time, step·dt. */
+    readonly t: number,
+  ) {
+    super(`integrate: the state became non-finite (NaN or infinite) at step ${step}, t = ${t}`);
+  }
 }
 
 /** A rollout: the saved times and states (stacked along a new leading axis) and the last state. */
@@ -103,11 +134,44 @@ export function integrate(step: Step, state0: State, span: Span, options: Integr
     Float64Array.from({ length: saves + 1 }, (_, i) => i * saveEvery * dt),
     [saves + 1],
   );
-  const { final, saved } =
-    options.compile === false || untraceable.has(step)
-      ? eagerRollout(step, saves, saveEvery)(state0)
-      : compiledRollout(step, saves, saveEvery, state0);
+  const eager = options.compile === false || untraceable.has(step);
+  if (options.checkFinite === true) checkState(state0, 0, dt);
+  const { final, saved } = eager
+    ? eagerRollout(options.checkFinite === true ? checkedStep(step, dt) : step, saves, saveEvery)(state0)
+    : compiledRollout(step, saves, saveEvery, state0);
+  if (options.checkFinite === true) checkSaved(saved, saveEvery, dt);
   return { t, q: prepend(state0.q, saved.q), p: prepend(state0.p, saved.p), final };
+}
+
+/** Throws NonFiniteStateError when a state's numbers (primal values) are not all finite. */
+function checkState(state: State, step: number, dt: number): void {
+  if (!allFinite(primalTensor(state.q)) || !allFinite(primalTensor(state.p))) {
+    throw new NonFiniteStateError(step, step * dt);
+  }
+}
+
+/** The step, checking each state it produces (for eager rollouts: stops before the next step runs). */
+function checkedStep(step: Step, dt: number): Step {
+  let taken = 0;
+  return (x) => {
+    const y = step(x);
+    taken += 1;
+    checkState(y, taken, dt);
+    return y;
+  };
+}
+
+/** Checks the stacked saved states [saves, ...] of a rollout; names the first non-finite one's step. */
+function checkSaved(saved: State, saveEvery: number, dt: number): void {
+  const [q, p] = [primalTensor(saved.q), primalTensor(saved.p)];
+  if (allFinite(q) && allFinite(p)) return;
+  const saves = q.shape[0];
+  const [qRow, pRow] = [q.size / saves, p.size / saves];
+  for (let i = 0; i < saves; i++) {
+    const finite = (t: Tensor, w: number) => t.data.subarray(i * w, (i + 1) * w).every(Number.isFinite);
+    if (!finite(q, qRow) || !finite(p, pRow))
+      throw new NonFiniteStateError((i + 1) * saveEvery, (i + 1) * saveEvery * dt);
+  }
 }
 
 /** The states after every saveEvery steps, `saves` times: [final state, stacked saved states]. */

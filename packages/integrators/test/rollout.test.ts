@@ -1,8 +1,8 @@
-import { type Value, concat, cos, grad, mul, primalTensor, square, sub, sum } from '@liouville/ad';
+import { type Value, concat, cos, div, grad, mul, primalTensor, square, sub, sum } from '@liouville/ad';
 import { InvalidArgumentError, ShapeError, type Tensor, scalar, tensor } from '@liouville/linalg';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { type SeparableSystem, type State, flow, integrate, leapfrog } from '../src/index.js';
+import { NonFiniteStateError, type SeparableSystem, type State, flow, integrate, leapfrog } from '../src/index.js';
 import { arbitraryState, arbitraryStepSize, maxAbsDifference } from '../src/testing/index.js';
 import { henonHeiles, methodTable } from './helpers.js';
 
@@ -91,6 +91,48 @@ describe('integrate', () => {
     expect(() => integrate(leapfrog(henonHeiles, 0.1), x0, { steps: 10 }, { saveEvery: 0 })).toThrow(
       InvalidArgumentError,
     );
+  });
+});
+
+/** q ← q − 1, p ← p / q: from q₀ = k the momentum divides by zero at step k (p₀ ≠ 0: ±Infinity, p₀ = 0: NaN). */
+const towardsPole = (s: State): State => {
+  const q = sub(s.q, 1);
+  return { q, p: div(s.p, q) };
+};
+
+describe('integrate with checkFinite', () => {
+  test('names the first step whose state is non-finite, compiled or eager', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.constantFrom(0, 0.5), fc.boolean(), (k, p0, compile) => {
+        const start = { q: tensor([k]), p: tensor([p0]) };
+        const dt = 0.25;
+        let caught: unknown;
+        try {
+          integrate(towardsPole, start, { steps: 10, dt }, { checkFinite: true, compile });
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(NonFiniteStateError);
+        expect((caught as NonFiniteStateError).step).toBe(k);
+        expect((caught as NonFiniteStateError).t).toBe(k * dt);
+        expect((caught as Error).message).toContain(`at step ${k}, t = ${k * dt}`);
+        // Fewer steps than k never meet the pole: the same rollout passes the check.
+        if (k > 1) integrate(towardsPole, start, { steps: k - 1, dt }, { checkFinite: true, compile });
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  test('checks the initial state as step 0', () => {
+    const start = { q: tensor([1]), p: tensor([Number.NaN]) };
+    expect(() => integrate(towardsPole, start, { steps: 2 }, { checkFinite: true })).toThrow(
+      /non-finite \(NaN or infinite\) at step 0, t = 0/,
+    );
+  });
+
+  test('is off by default: the non-finite states are returned', () => {
+    const traj = integrate(towardsPole, { q: tensor([2]), p: tensor([1]) }, { steps: 3 });
+    expect(values(traj.p)).toEqual([1, 1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
   });
 });
 
