@@ -34,6 +34,7 @@ export {
   train,
   splitLossValue,
 } from './train.js';
+export { type TrainStep, type TrainStepResult, compileTrainStep, compileSplitLoss } from './trainStep.js';
 export {
   type Estimate,
   type Rollout,

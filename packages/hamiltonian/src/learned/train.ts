@@ -1,8 +1,9 @@
-import { type Value, primalTensor, valueAndGrad } from '@liouville/ad';
-import { InvalidArgumentError, type RandomKey, type Tensor, allFinite, randomKey, splitKey } from '@liouville/linalg';
-import { type JsonValue, type MlpParams, type Optimizer, adam, sampleBatch, takeRows, treeLeaves } from '@liouville/nn';
+import { type Value, primalTensor } from '@liouville/ad';
+import { InvalidArgumentError, type RandomKey, type Tensor, randomKey, splitKey } from '@liouville/linalg';
+import { type JsonValue, type MlpParams, type Optimizer, adam, sampleBatch, takeRows } from '@liouville/nn';
 import type { FieldModel } from './fieldModels.js';
 import { fieldLoss } from './loss.js';
+import { compileSplitLoss, compileTrainStep } from './trainStep.js';
 
 /** Inputs and targets of one split: rows x [N, 2n] and their time derivatives [N, 2n]. */
 export interface TrainSplit {
@@ -76,10 +77,6 @@ function checkPositiveInteger(argument: string, value: number | undefined): void
   }
 }
 
-function gradientsFinite(grads: unknown): boolean {
-  return treeLeaves(grads as MlpParams).every(({ leaf }) => allFinite(leaf));
-}
-
 /** The loss of a model on a whole split, as a number (no parameter gradient). */
 export function splitLossValue(model: FieldModel, params: Readonly<MlpParams<Value>>, split: TrainSplit): number {
   return primalTensor(fieldLoss(model)(params, split.x, split.dxdt)).item();
@@ -88,7 +85,9 @@ export function splitLossValue(model: FieldModel, params: Readonly<MlpParams<Val
 /**
  * Trains a learned vector field on the loss of the paper, as the reference training scripts do
  * (Adam, full batch or fresh random minibatches). Stops with status 'diverged', keeping the last
- * finite parameters, as soon as a loss or a gradient is NaN or infinite.
+ * finite parameters, as soon as a loss or a gradient is NaN or infinite. Each update (loss,
+ * parameter gradient and optimiser step) runs as one compiled program, and so does the test loss
+ * (see compileTrainStep), with the bits of evaluating them eagerly.
  *
  * @example
  * ```ts
@@ -127,7 +126,8 @@ export function train(options: TrainOptions): TrainResult {
   const evalEvery = options.evalEvery ?? 10;
   const [initKey, batchKey] = splitKey(randomKey(options.seed ?? 0), 2);
   const optimiser = options.optimiser ?? adam({ lr: 1e-3 });
-  const loss = fieldLoss(model);
+  const update = compileTrainStep(model, optimiser);
+  const testLossOf = compileSplitLoss(model);
   let params: MlpParams = options.params ?? model.init(initKey);
   let state = optimiser.init(params);
   let key: RandomKey = batchKey;
@@ -141,9 +141,9 @@ export function train(options: TrainOptions): TrainResult {
       const rowsDrawn = sampleBatch(draw, rows, batchSize);
       batch = { x: takeRows(data.train.x, rowsDrawn), dxdt: takeRows(data.train.dxdt, rowsDrawn) };
     }
-    const [value, grads] = valueAndGrad((p: MlpParams<Value>) => loss(p, batch.x, batch.dxdt))(params);
-    const trainLoss = primalTensor(value).item();
-    if (!Number.isFinite(trainLoss) || !gradientsFinite(grads)) {
+    const result = update(params, state, batch);
+    const trainLoss = result.loss;
+    if (!result.finite) {
       const what = Number.isFinite(trainLoss) ? 'a gradient' : `the loss (${trainLoss})`;
       return finish(
         options,
@@ -154,12 +154,11 @@ export function train(options: TrainOptions): TrainResult {
         step - 1,
       );
     }
-    const updated = optimiser.update(grads, state, params);
-    params = updated.params;
-    state = updated.state;
+    params = result.params;
+    state = result.state;
     history.trainLoss.push(trainLoss);
     const evaluate = data.test !== undefined && (step % evalEvery === 0 || step === steps);
-    const testLoss = evaluate ? splitLossValue(model, params, data.test as TrainSplit) : undefined;
+    const testLoss = evaluate ? testLossOf(params, data.test as TrainSplit) : undefined;
     if (testLoss !== undefined) {
       history.testStep.push(step);
       history.testLoss.push(testLoss);
