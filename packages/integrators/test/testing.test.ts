@@ -1,10 +1,11 @@
-import { type Value, add, mul, primalTensor, sub } from '@liouville/ad';
+import { type Value, add, mul, primalTensor, sub, sum } from '@liouville/ad';
 import { InvalidArgumentError, ShapeError, tensor } from '@liouville/linalg';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   type SeparableMethod,
   type SeparableSystem,
+  type State,
   type Step,
   dTdp,
   dVdq,
@@ -146,6 +147,48 @@ describe('expectBoundedEnergyError', () => {
 
   test('rejects fewer than two steps', () => {
     expect(() => expectBoundedEnergyError(leapfrog(system, 0.1), H, state([0], [1]), 1)).toThrow(InvalidArgumentError);
+  });
+
+  /** The two maxima by their definition: step by step, H of each state alone. */
+  function stepByStep(energy: typeof H, step: Step, start: State, steps: number): number[] {
+    const h0 = primalTensor(energy(start.q, start.p)).data;
+    const maxima = [0, 0];
+    let x = start;
+    for (let k = 1; k <= steps; k++) {
+      x = step(x);
+      const e = primalTensor(energy(x.q, x.p)).data;
+      const half = k <= Math.floor(steps / 2) ? 0 : 1;
+      for (let i = 0; i < e.length; i++) maxima[half] = Math.max(maxima[half], Math.abs(e[i] - h0[i]));
+    }
+    return maxima;
+  }
+
+  test('measures every step exactly as stepping and reading H state by state, across rollout chunks and for a batch', () => {
+    // 20 003 steps span three chunks of the rollout (10 000 steps each, the last shorter).
+    const batch = { q: tensor([[0.3], [-1], [2]]), p: tensor([[1.2], [0], [0.5]]) };
+    for (const [start, steps] of [
+      [state([0.3], [1.2]), 20_003],
+      [batch, 101],
+    ] as const) {
+      const { firstHalf, secondHalf } = expectBoundedEnergyError(leapfrog(system, 0.1), H, start, steps);
+      expect([firstHalf, secondHalf]).toEqual(stepByStep(H, leapfrog(system, 0.1), start, steps));
+    }
+    // Explicit Euler's error grows at every step, so each half's maximum is its last step: step
+    // 10 001, the first of the second chunk, and step 20 003, the last of the third.
+    const growing = expectBoundedEnergyError(explicitEuler(system, 0.01), H, state([0.3], [1.2]), 20_003, {
+      ratio: Number.POSITIVE_INFINITY,
+    });
+    expect([growing.firstHalf, growing.secondHalf]).toEqual(
+      stepByStep(H, explicitEuler(system, 0.01), state([0.3], [1.2]), 20_003),
+    );
+  });
+
+  test('reads H state by state when H does not return one energy per stacked state', () => {
+    // Σ over every axis: a scalar for a stack of states, so it must be called on each alone.
+    const total = (q: Value, p: Value) => sum(H(q, p));
+    const start = state([0.3], [1.2]);
+    const measured = expectBoundedEnergyError(leapfrog(system, 0.1), total, start, 400);
+    expect([measured.firstHalf, measured.secondHalf]).toEqual(stepByStep(total, leapfrog(system, 0.1), start, 400));
   });
 });
 
