@@ -9,6 +9,7 @@ import {
 } from '@liouville/linalg';
 import { hamiltonianVectorField, joinPhase, splitPhase } from './implicit/phaseSpace.js';
 import { assertState, assertSystem } from './forces.js';
+import { jitWhenHot } from './hot.js';
 import type { State, System } from './system.js';
 
 /**
@@ -430,7 +431,8 @@ export function solveHamiltonian(
 ): HamiltonianSolution {
   assertSystem(system, 'solveHamiltonian');
   assertState(system, state0, 'solveHamiltonian');
-  const field = hamiltonianVectorField(system);
+  // The field runs thousands of times: compiled after its first calls (the same bits).
+  const field = jitWhenHot(hamiltonianVectorField(system));
   const x0 = primalTensor(joinPhase(state0.q, state0.p));
   const { y, ...rest } = dopri5((_t, x) => primalTensor(field(x)), tSpan, x0, options);
   const { q, p } = splitPhase(y, system.dim);

@@ -126,3 +126,6 @@ export {
   dopri5,
   solveHamiltonian,
 } from './dopri5.js';
+
+// hot.ts
+export { jitWhenHot } from './hot.js';

@@ -1,9 +1,10 @@
-import { type Value, add, cos, mul, square, sub, sum } from '@liouville/ad';
+import { type Value, add, cos, mul, primalTensor, square, sub, sum } from '@liouville/ad';
 import * as L from '@liouville/linalg';
 import { InvalidArgumentError, NonFiniteError, ShapeError, type Tensor, tensor } from '@liouville/linalg';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MaxStepsExceededError, StepSizeTooSmallError, dopri5, solveHamiltonian } from '../src/dopri5.js';
+import { hamiltonianVectorField } from '../src/implicit/phaseSpace.js';
 import type { GeneralSystem, SeparableSystem } from '../src/system.js';
 
 const halfSquare = (x: Value): Value => mul(0.5, sum(square(x), -1));
@@ -226,6 +227,25 @@ describe('solveHamiltonian', () => {
           });
         },
       ),
+      { numRuns: 5 },
+    );
+  });
+
+  test('gives the bits of dopri5 on the vector field evaluated as written (it compiles the field after its first calls)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), (q, p) => {
+        const start = { q: tensor([q]), p: tensor([p]) };
+        const options = { rtol: 1e-10, atol: 1e-10, tEval: [1, 2.5, 5] };
+        const field = hamiltonianVectorField(pendulum);
+        const asWritten = dopri5((_t, x) => primalTensor(field(x)), [0, 5], tensor([q, p]), options);
+        const solved = solveHamiltonian(pendulum, start, [0, 5], options);
+        expect(solved.nfev).toBe(asWritten.nfev);
+        expect(solved.nfev).toBeGreaterThan(16); // so most evaluations ran compiled
+        // toEqual compares numbers with Object.is: the same bits.
+        const rowsOf = rows(asWritten.y);
+        expect(solved.q.toFlatArray()).toEqual(rowsOf.map((r) => r[0]));
+        expect(solved.p.toFlatArray()).toEqual(rowsOf.map((r) => r[1]));
+      }),
       { numRuns: 5 },
     );
   });
