@@ -72,15 +72,32 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): FlagValu
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
   for (const [name, flag] of Object.entries(spec.flags)) options[name] = { type: flag.type };
   try {
-    const { values } = parseArgs({
+    const { values, tokens } = parseArgs({
       args: joinNegativeValues(spec, argv),
       options,
       strict: true,
       allowPositionals: false,
+      tokens: true,
     });
+    rejectRepeatedFlags(spec, tokens);
     return values as FlagValues;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(usageMessage(spec, error as { code?: string; message: string }));
+  }
+}
+
+/** A flag given twice is an error (which one was meant is a guess), not a silent last-one-wins. */
+function rejectRepeatedFlags(spec: CommandSpec, tokens: readonly { kind: string; name?: string }[]): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    if (seen.has(token.name)) {
+      throw new UsageError(
+        `flag '--${token.name}' is given more than once; give it once (see 'liouville ${spec.name} --help')`,
+      );
+    }
+    seen.add(token.name);
   }
 }
 
@@ -123,6 +140,16 @@ export function positiveFlag(values: FlagValues, name: string, fallback?: number
   if (text === undefined) return fallback;
   const value = parseNumber(text);
   if (!(value > 0) || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number > 0, got '${text}'`);
+  return value;
+}
+
+/** A finite number in [min, max], or `fallback` when absent; the message names the range. */
+export function rangeFlag(values: FlagValues, name: string, fallback: number, min: number, max: number): number {
+  const text = stringFlag(values, name);
+  if (text === undefined) return fallback;
+  const value = parseNumber(text);
+  if (!(value >= min && value <= max))
+    throw new UsageError(`--${name} must be a number in [${min}, ${max}], got '${text}'`);
   return value;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `liouville` command as published: the compiled entry point, run by plain Node (no TypeScript
 // loader). In the repository, bin/liouville.mjs runs the sources through tsx instead.
-import { main } from './main.js';
+import { runProcess } from './processEntry.js';
 
-process.exitCode = await main(process.argv.slice(2));
+await runProcess(process.argv.slice(2));

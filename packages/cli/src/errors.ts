@@ -17,6 +17,42 @@ export class RuntimeError extends Error {
   override name = 'RuntimeError';
 }
 
+/** The reason of a failed system call in words, e.g. 'no space left on device' for ENOSPC. */
+export function systemReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException | undefined;
+  const words: Record<string, string> = {
+    ENOTDIR: 'a file is in the way where a folder is needed',
+    EEXIST: 'a file is in the way where a folder is needed',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'no such file or folder',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EPIPE: 'the reader closed the pipe',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many levels of symbolic links',
+    ENAMETOOLONG: 'the name is too long',
+    EIO: 'input/output error',
+  };
+  const code = e?.code;
+  if (code !== undefined && words[code] !== undefined) return words[code];
+  return e?.message ?? String(error);
+}
+
+/**
+ * Standard output failed: the reader closed the pipe (EPIPE, reported silently as Unix tools do)
+ * or the device is full (ENOSPC) or broken. The command stops; exit status 1.
+ */
+export class OutputStreamError extends RuntimeError {
+  override name = 'OutputStreamError';
+  readonly code: string | undefined;
+  constructor(cause: NodeJS.ErrnoException) {
+    super(`cannot write to standard output: ${systemReason(cause)}${cause.code ? ` (${cause.code})` : ''}`);
+    this.code = cause.code;
+  }
+}
+
 /** The exit status for an error thrown by a command: usage 2, anything else 1. */
 export function exitCodeOf(error: unknown): number {
   return error instanceof UsageError ? EXIT_USAGE : EXIT_RUNTIME;

@@ -3,7 +3,7 @@ import { plotSpec, runPlot } from './commands/plot.js';
 import { reproduceSpec, runReproduce } from './commands/reproduce.js';
 import { runSimulate, simulateSpec } from './commands/simulate.js';
 import { runTrain, trainSpec } from './commands/train.js';
-import { EXIT_USAGE, UsageError, describeError, exitCodeOf } from './errors.js';
+import { EXIT_RUNTIME, EXIT_USAGE, OutputStreamError, UsageError, describeError, exitCodeOf } from './errors.js';
 import { mainHelp } from './help.js';
 import { type CliIO, nodeIO } from './io.js';
 
@@ -24,7 +24,8 @@ export const VERSION = '0.1.0';
  * Runs the command line `liouville <argv...>` and returns its exit status: 0 on success, 1 when
  * something failed while running (a missing or corrupt file, an unwritable folder), 2 when the
  * command line is invalid. Every failure prints exactly one line `liouville: <problem>` on the
- * error stream. It never calls process.exit, so it can run in-process (tests, other programs).
+ * error stream (none when standard output is a pipe whose reader closed it: EPIPE ends the command
+ * quietly with status 1, as Unix tools do). It never calls process.exit, so it can run in-process.
  */
 export async function main(argv: readonly string[], io: CliIO = nodeIO()): Promise<number> {
   const [first, ...rest] = argv;
@@ -47,6 +48,8 @@ export async function main(argv: readonly string[], io: CliIO = nodeIO()): Promi
     }
     return await command.run(rest, io);
   } catch (error) {
+    // A reader that went away (`liouville simulate … | head -1`) is not a failure worth a message.
+    if (error instanceof OutputStreamError && error.code === 'EPIPE') return EXIT_RUNTIME;
     io.stderr(`${describeError(error)}\n`);
     return exitCodeOf(error);
   }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Dataset, Rollout } from '@liouville/hamiltonian';
 import { evaluateEnergies, truthRollouts } from './evaluation.js';
 import type { CliIO } from './io.js';
-import { saveModel } from './modelFile.js';
+import { saveTrainedModel } from './modelFile.js';
 import { formatDuration } from './progress.js';
 import { type Protocol, type TrajectorySet, protocolFor } from './protocols.js';
 import type { ReferenceFile } from './reference.js';
@@ -92,7 +92,8 @@ export function runModel(
   const label = `${task.spec.name} seed ${data.seed} ${kind}`;
   const trained = trainModel(io, task.spec, kind, data.seed, data.dataset, h, label);
   const paramsFile = paramsFileName(task.spec.name, data.seed, kind);
-  saveModel(join(o.out, paramsFile), trained.params, modelMetaOf(task.spec, trained, h, data.seed, data.origin));
+  const meta = modelMetaOf(task.spec, trained, h, data.seed, data.origin);
+  saveTrainedModel(join(o.out, paramsFile), trained.params, meta, io.env);
   const started = io.now();
   io.stderr(`${label} measuring energy MSE…\n`);
   const energy = evaluateEnergies(task.protocol, truths, { model: trained.model, params: trained.params });

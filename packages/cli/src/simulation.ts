@@ -2,16 +2,16 @@ import { type Value, primalTensor } from '@liouville/ad';
 import { type Hamiltonian, type HnnModel, dopri5Rollout, energy, hnn, modelField } from '@liouville/hamiltonian';
 import {
   type Method,
-  type State,
+  NonFiniteStateError,
+  type Step,
   hamiltonianVectorField,
   integrate,
   joinPhase,
   rk4Step,
-  solveHamiltonian,
   splitPhase,
 } from '@liouville/integrators';
-import { Tensor, tensor } from '@liouville/linalg';
-import { UsageError } from './errors.js';
+import { Tensor, reshape, tensor } from '@liouville/linalg';
+import { RuntimeError, UsageError } from './errors.js';
 import type { LoadedModel } from './modelFile.js';
 import { taskSpec } from './tasks.js';
 
@@ -20,16 +20,21 @@ export type Subject =
   | { readonly kind: 'system'; readonly name: string; readonly system: Hamiltonian }
   | { readonly kind: 'learned'; readonly name: string; readonly loaded: LoadedModel };
 
-/** A sampled trajectory: times, states and energies, as plain numbers. */
-export interface TrajectoryTable {
-  readonly t: number[];
-  /** One row [q₁ … qₙ] per time. */
-  readonly q: number[][];
-  readonly p: number[][];
+/** Consecutive rows of a trajectory: states at t = k·dt for k = first … first + rows − 1, with energies. */
+export interface TrajectoryChunk {
+  /** The step number k of the first row. */
+  readonly first: number;
+  readonly rows: number;
+  /** Degrees of freedom n: q and p hold n numbers per row. */
+  readonly n: number;
+  readonly t: Float64Array;
+  /** [rows·n], row-major. */
+  readonly q: Float64Array;
+  readonly p: Float64Array;
   /** The physical energy H(q, p) (for a learned model: its task's true H). */
-  readonly energy: number[];
+  readonly energy: Float64Array;
   /** The learned Hamiltonian H_θ along the trajectory (HNN only). */
-  readonly learnedEnergy?: number[];
+  readonly learnedEnergy?: Float64Array;
 }
 
 /** How to integrate: a method (or 'dopri5' with tolerances), the step and the number of steps. */
@@ -40,82 +45,227 @@ export interface SimulationOptions {
   readonly steps: number;
   readonly rtol: number;
   readonly atol: number;
+  /** Write non-finite rows instead of stopping at the first one. */
+  readonly allowNonfinite?: boolean;
 }
+
+/**
+ * Steps integrated per chunk: each chunk is one compiled rollout (`integrate` with jit) whose rows
+ * are written before the next starts, so memory stays flat however many steps are asked for.
+ * 4096 rows of a small system are ~100 kB of numbers; compiling once per chunk length costs
+ * milliseconds, so larger chunks buy nothing measurable.
+ */
+export const CHUNK_STEPS = 4096;
 
 /** The degrees of freedom n of what is simulated. */
 export function subjectDim(subject: Subject): number {
   return subject.kind === 'system' ? subject.system.dim : subject.loaded.meta.inputDim / 2;
 }
 
-/** Rows of a [N, n] tensor as arrays. */
-function rows(t: Tensor, n: number): number[][] {
-  return Array.from({ length: t.size / n }, (_, i) => Array.from(t.data.subarray(i * n, (i + 1) * n)));
+/** True when the subject has a learned H_θ of its own (an HNN), written as learnedEnergy. */
+export function hasLearnedEnergy(subject: Subject): boolean {
+  return subject.kind === 'learned' && subject.loaded.model.kind === 'hnn';
 }
 
-/** Integrates a Hamiltonian with a fixed-step method or dopri5; returns q and p as [N, n]. */
-function integrateHamiltonian(system: Hamiltonian, state0: State, o: SimulationOptions, label: string) {
-  if (o.method === 'dopri5') {
-    const tEval = Array.from({ length: o.steps + 1 }, (_, k) => k * o.dt);
-    const solution = solveHamiltonian(system, state0, [0, o.steps * o.dt], { tEval, rtol: o.rtol, atol: o.atol });
-    return { q: solution.q, p: solution.p };
-  }
-  if (o.method.info.requires === 'separable' && system.kind !== 'separable') {
-    const any = 'implicitMidpoint, gaussLegendre4, gaussLegendre6, tao, tao4, rk4 or dopri5';
-    throw new UsageError(
-      `method '${o.methodName}' needs a separable H = T(p) + V(q); ${label} is not separable: use ${any}`,
-    );
-  }
-  const step = (o.method as (s: Hamiltonian, dt: number) => (s: State) => State)(system, o.dt);
-  const trajectory = integrate(step, state0, { steps: o.steps, dt: o.dt });
-  return { q: primalTensor(trajectory.q), p: primalTensor(trajectory.p) };
-}
+const ANY_H_METHODS = 'implicitMidpoint, gaussLegendre4, gaussLegendre6, tao, tao4, rk4 or dopri5';
 
-/** Integrates a learned field ẋ = f_θ(x) that is not Hamiltonian (the baseline): rk4 or dopri5 only. */
-function integrateField(field: (x: Tensor) => Tensor, x0: Tensor, o: SimulationOptions, n: number) {
-  const tEval = Array.from({ length: o.steps + 1 }, (_, k) => k * o.dt);
-  let y: Tensor;
-  if (o.method === 'dopri5') y = dopri5Rollout(field, { rtol: o.rtol, atol: o.atol })(x0, tEval);
-  else if (o.methodName === 'rk4') {
-    const states = [x0];
-    let x: Value = x0;
-    for (let k = 0; k < o.steps; k++) {
-      x = rk4Step((z) => field(primalTensor(z)), o.dt, x);
-      states.push(primalTensor(x));
+/** Refuses, before any work, a method that cannot integrate the subject (exit 2). */
+export function checkMethodFits(subject: Subject, o: Pick<SimulationOptions, 'method' | 'methodName'>): void {
+  if (subject.kind === 'learned' && subject.loaded.model.kind === 'baseline') {
+    if (o.method !== 'dopri5' && o.methodName !== 'rk4') {
+      throw new UsageError(
+        `a baseline model has no Hamiltonian, so only rk4 and dopri5 can integrate it (got '${o.methodName}')`,
+      );
     }
-    y = new Tensor(Float64Array.from(states.flatMap((s) => Array.from(s.data))), [states.length, 2 * n]);
-  } else {
+    return;
+  }
+  if (o.method === 'dopri5' || o.method.info.requires !== 'separable') return;
+  const separable = subject.kind === 'system' && subject.system.kind === 'separable';
+  if (!separable) {
+    const label = subject.kind === 'system' ? `'${subject.name}'` : 'a learned HNN (general H)';
     throw new UsageError(
-      `a baseline model has no Hamiltonian, so only rk4 and dopri5 can integrate it (got '${o.methodName}')`,
+      `method '${o.methodName}' needs a separable H = T(p) + V(q); ${label} is not separable: use ${ANY_H_METHODS}`,
     );
   }
-  const { q, p } = splitPhase(y, n);
-  return { q: primalTensor(q), p: primalTensor(p) };
 }
 
-/** H of each row of q, p [N, n] as numbers. */
-function energiesOf(system: Hamiltonian, q: Tensor, p: Tensor): number[] {
-  return Array.from(primalTensor(energy(system)({ q, p })).data);
+/**
+ * Advances a phase vector [2n] by `steps` steps from step `first`: the states [steps + 1, 2n], start
+ * included, or fewer rows and the step at which the state became non-finite (`stoppedAt`).
+ */
+type Advance = (x: Tensor, first: number, steps: number) => { states: Tensor; stoppedAt?: number };
+
+/** Fixed-step method on a Hamiltonian: compiled rollouts, checked for non-finite states. */
+function stepAdvance(system: Hamiltonian, o: SimulationOptions, n: number): Advance {
+  const step = (o.method as (s: Hamiltonian, dt: number) => Step)(system, o.dt);
+  const rollout = (x: Tensor, steps: number, checkFinite: boolean) => {
+    const { q, p } = splitPhase(x, n);
+    const trajectory = integrate(step, { q, p }, { steps, dt: o.dt }, { checkFinite });
+    return primalTensor(joinPhase(trajectory.q, trajectory.p));
+  };
+  return (x, first, steps) => {
+    try {
+      return { states: rollout(x, steps, o.allowNonfinite !== true) };
+    } catch (error) {
+      if (!(error instanceof NonFiniteStateError)) throw error;
+      // The finite rows before it, again (same bits), so they are written and their energies checked.
+      const finite = error.step <= 1 ? reshape(x, [1, 2 * n]) : rollout(x, error.step - 1, false);
+      return { states: finite, stoppedAt: first + error.step };
+    }
+  };
 }
 
-/** Simulates from (q0, p0): states at t = k·dt for k = 0 … steps, with energies. */
-export function simulate(subject: Subject, q0: number[], p0: number[], o: SimulationOptions): TrajectoryTable {
-  const n = subjectDim(subject);
-  const state0 = { q: tensor(q0), p: tensor(p0) };
-  const t = Array.from({ length: o.steps + 1 }, (_, k) => k * o.dt);
+/** dopri5 on a vector field from output time k·dt to (k + steps)·dt, reporting at every dt. */
+function dopri5Advance(field: (x: Tensor) => Tensor, o: SimulationOptions): Advance {
+  const rollout = dopri5Rollout(field, { rtol: o.rtol, atol: o.atol });
+  return (x, first, steps) => ({
+    states: rollout(
+      x,
+      Array.from({ length: steps + 1 }, (_, i) => (first + i) * o.dt),
+    ),
+  });
+}
+
+/** rk4 on a learned field that has no Hamiltonian (the baseline). */
+function rk4FieldAdvance(field: (x: Tensor) => Tensor, o: SimulationOptions, n: number): Advance {
+  return (x, _first, steps) => {
+    const out = new Float64Array((steps + 1) * 2 * n);
+    out.set(x.data);
+    let state: Value = x;
+    for (let k = 1; k <= steps; k++) {
+      state = rk4Step((z) => field(primalTensor(z)), o.dt, state);
+      out.set(primalTensor(state).data, k * 2 * n);
+    }
+    return { states: new Tensor(out, [steps + 1, 2 * n]) };
+  };
+}
+
+/** How the subject is advanced, and the Hamiltonians whose values are written beside the states. */
+function plan(subject: Subject, o: SimulationOptions, n: number) {
   if (subject.kind === 'system') {
-    const { q, p } = integrateHamiltonian(subject.system, state0, o, `'${subject.name}'`);
-    return { t, q: rows(q, n), p: rows(p, n), energy: energiesOf(subject.system, q, p) };
+    const system = subject.system;
+    const advance = o.method === 'dopri5' ? dopri5Advance(trueField(system), o) : stepAdvance(system, o, n);
+    return { advance, truth: system, learned: undefined };
   }
   const { model, params, meta } = subject.loaded;
   const truth = taskSpec(meta.task).system();
   if (model.kind === 'baseline') {
-    const x0 = primalTensor(joinPhase(state0.q, state0.p));
-    const { q, p } = integrateField(modelField(model, params), x0, o, n);
-    return { t, q: rows(q, n), p: rows(p, n), energy: energiesOf(truth, q, p) };
+    const field = modelField(model, params);
+    const advance = o.method === 'dopri5' ? dopri5Advance(field, o) : rk4FieldAdvance(field, o, n);
+    return { advance, truth, learned: undefined };
   }
   const learned = hnn(model as HnnModel, params, `hnn(${meta.task})`);
-  const { q, p } = integrateHamiltonian(learned, state0, o, 'a learned HNN (general H)');
-  return { t, q: rows(q, n), p: rows(p, n), energy: energiesOf(truth, q, p), learnedEnergy: energiesOf(learned, q, p) };
+  const advance = o.method === 'dopri5' ? dopri5Advance(trueField(learned), o) : stepAdvance(learned, o, n);
+  return { advance, truth, learned };
+}
+
+/** H of each row of q, p [rows, n] as numbers. */
+function energiesOf(system: Hamiltonian, q: Tensor, p: Tensor): Float64Array {
+  return Float64Array.from(primalTensor(energy(system)({ q, p })).data);
+}
+
+/** The error for a non-finite row: exit 1, naming the step and the time. */
+function nonFiniteRow(step: number, dt: number, what: string): RuntimeError {
+  return new RuntimeError(
+    `${what} became non-finite (NaN or infinite) at step ${step}, t = ${step * dt}; stopped there (--allow-nonfinite writes such rows)`,
+  );
+}
+
+/** The first row of a chunk with a non-finite number and what was non-finite, if any. */
+function firstNonFiniteRow(chunk: TrajectoryChunk): { row: number; what: string } | undefined {
+  const { n, rows } = chunk;
+  for (let r = 0; r < rows; r++) {
+    for (let i = r * n; i < (r + 1) * n; i++) {
+      if (!Number.isFinite(chunk.q[i]) || !Number.isFinite(chunk.p[i])) return { row: r, what: 'the state' };
+    }
+    if (!Number.isFinite(chunk.energy[r])) return { row: r, what: 'the energy' };
+    if (chunk.learnedEnergy !== undefined && !Number.isFinite(chunk.learnedEnergy[r])) {
+      return { row: r, what: 'the learned energy' };
+    }
+  }
+  return undefined;
+}
+
+/** The rows [from, to) of a chunk as a chunk. */
+function sliceChunk(c: TrajectoryChunk, from: number, to: number): TrajectoryChunk {
+  const n = c.n;
+  return {
+    first: c.first + from,
+    rows: to - from,
+    n,
+    t: c.t.subarray(from, to),
+    q: c.q.subarray(from * n, to * n),
+    p: c.p.subarray(from * n, to * n),
+    energy: c.energy.subarray(from, to),
+    learnedEnergy: c.learnedEnergy?.subarray(from, to),
+  };
+}
+
+/**
+ * The trajectory from (q0, p0) at t = k·dt for k = 0 … steps, in chunks of at most `chunkSteps`
+ * rows, computed one chunk at a time as the consumer asks for them. Unless `allowNonfinite`, it
+ * stops at the first row with a NaN or infinite state or energy: the finite rows before it are
+ * yielded, then a RuntimeError names the step and the time.
+ */
+export function* trajectoryChunks(
+  subject: Subject,
+  q0: readonly number[],
+  p0: readonly number[],
+  o: SimulationOptions,
+  chunkSteps = CHUNK_STEPS,
+): Generator<TrajectoryChunk> {
+  const n = subjectDim(subject);
+  const { advance, truth, learned } = plan(subject, o, n);
+  let x = primalTensor(joinPhase(tensor([...q0]), tensor([...p0])));
+  let done = 0;
+  do {
+    const steps = Math.min(chunkSteps, o.steps - done);
+    // [steps + 1, 2n]: the first chunk keeps its starting row, later ones drop it (the previous chunk's last).
+    const { states, stoppedAt } = steps === 0 ? { states: reshape(x, [1, 2 * n]) } : advance(x, done, steps);
+    const skip = done === 0 ? 0 : 1;
+    if (states.shape[0] > skip) {
+      const chunk = chunkOf(sliceRows(states, skip), done + skip, n, o.dt, truth, learned);
+      const bad = o.allowNonfinite ? undefined : firstNonFiniteRow(chunk);
+      if (bad !== undefined) {
+        if (bad.row > 0) yield sliceChunk(chunk, 0, bad.row);
+        throw nonFiniteRow(chunk.first + bad.row, o.dt, bad.what);
+      }
+      yield chunk;
+    }
+    if (stoppedAt !== undefined) throw nonFiniteRow(stoppedAt, o.dt, 'the state');
+    x = reshape(sliceRows(states, steps, steps + 1), [2 * n]);
+    done += steps;
+  } while (done < o.steps);
+}
+
+/** The rows of states [rows, 2n] starting at step `first`, split into t, q, p, with their energies. */
+function chunkOf(
+  states: Tensor,
+  first: number,
+  n: number,
+  dt: number,
+  truth: Hamiltonian,
+  learned: Hamiltonian | undefined,
+): TrajectoryChunk {
+  const { q, p } = splitPhase(states, n);
+  const [qt, pt] = [primalTensor(q), primalTensor(p)];
+  const rows = states.shape[0];
+  return {
+    first,
+    rows,
+    n,
+    t: Float64Array.from({ length: rows }, (_, i) => (first + i) * dt),
+    q: Float64Array.from(qt.data),
+    p: Float64Array.from(pt.data),
+    energy: energiesOf(truth, qt, pt),
+    learnedEnergy: learned === undefined ? undefined : energiesOf(learned, qt, pt),
+  };
+}
+
+/** Rows [from, to) of a matrix, as a float64 copy. */
+function sliceRows(m: Tensor, from: number, to = m.shape[0]): Tensor {
+  const width = m.shape[1];
+  return new Tensor(Float64Array.from(m.data.subarray(from * width, to * width)), [to - from, width]);
 }
 
 /** Hamilton's vector field of a system as a plain function on phase vectors (for reference rollouts). */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +63,40 @@ export function parseSvg(svg: string): { texts: string[]; elements: Map<string, 
   if (stack.length !== 0 || roots !== 1) throw new Error(`not a single well-formed root (open: ${stack.join(',')})`);
   if (!/^<svg[\s>]/.test(svg.trim())) throw new Error('the root element is not <svg>');
   return { texts, elements };
+}
+
+/** The `liouville` binary of the repository (the sources through tsx). */
+export const BINARY = new URL('../bin/liouville.mjs', import.meta.url).pathname;
+
+/** What a run of the real binary in a child process printed and returned. */
+export interface ProcessResult {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/**
+ * Runs the real `liouville` binary in a child process (for what only a process shows: its own
+ * stdout failing, its heap limit, a hang). `stdout` may be a file descriptor to write into;
+ * `nodeFlags` go to node itself (e.g. --max-old-space-size). A run over `timeoutMs` is killed.
+ */
+export function runBinary(
+  argv: readonly string[],
+  cwd: string,
+  options: { stdout?: number; nodeFlags?: readonly string[]; timeoutMs?: number } = {},
+): ProcessResult {
+  const result = spawnSync(process.execPath, [...(options.nodeFlags ?? []), BINARY, ...argv], {
+    cwd,
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
+    timeout: options.timeoutMs ?? 60_000,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return { code: result.status, signal: result.signal, out: result.stdout ?? '', err: result.stderr ?? '' };
+}
+
+/** True when text looks like a stack trace (a line "    at …"), which the command line must never print. */
+export function hasStackTrace(text: string): boolean {
+  return /^\s+at .+[:(]/m.test(text) || /node:internal|Error: .*\n\s+at /.test(text);
 }

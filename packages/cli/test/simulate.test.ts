@@ -20,7 +20,20 @@ function maxRelativeDrift(rows: number[][], column: number): number {
 }
 
 describe('simulate', () => {
-  const spring = ['simulate', '--system', 'massSpring', '--q0', '1', '--p0', '0', '--dt', '0.01', '--steps', '1000'];
+  const springSteps = (steps: number) => [
+    'simulate',
+    '--system',
+    'massSpring',
+    '--q0',
+    '1',
+    '--p0',
+    '0',
+    '--dt',
+    '0.01',
+    '--steps',
+    String(steps),
+  ];
+  const spring = springSteps(1000);
 
   test('writes t, q, p, energy as CSV, with the energy of leapfrog conserved to O(dt²)', async () => {
     const { code, out, err } = await run([...spring, '--method', 'leapfrog'], cwd);
@@ -45,9 +58,9 @@ describe('simulate', () => {
   });
 
   test('writes JSON with the same numbers, atomically to --out', async () => {
-    const csv = readCsv((await run([...spring, '--method', 'gaussLegendre4', '--steps', '50'], cwd)).out).rows;
+    const csv = readCsv((await run([...springSteps(50), '--method', 'gaussLegendre4'], cwd)).out).rows;
     const { code, out } = await run(
-      [...spring, '--method', 'gaussLegendre4', '--steps', '50', '--format', 'json', '--out', 'sub/spring.json'],
+      [...springSteps(50), '--method', 'gaussLegendre4', '--format', 'json', '--out', 'sub/spring.json'],
       cwd,
     );
     expect(code).toBe(0);

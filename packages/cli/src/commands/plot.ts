@@ -3,7 +3,7 @@ import type { Dataset } from '@liouville/hamiltonian';
 import type { Tensor } from '@liouville/linalg';
 import { type CommandSpec, parseFlags, requiredFlag, stringFlag } from '../args.js';
 import { RuntimeError } from '../errors.js';
-import { checkWritableFolder } from '../files.js';
+import { checkCanWriteIn } from '../outputFile.js';
 import { commandHelp } from '../help.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../modelFile.js';
@@ -48,13 +48,14 @@ export const plotSpec: CommandSpec = {
 /** The two models of a task's first seed, loaded from the results folder. */
 function plotModels(folder: string, task: TaskResult): PlotModels {
   const seed = task.seeds[0];
-  const load = (file: string) => {
-    const loaded = loadModel(join(folder, file));
-    if (loaded.meta.task !== task.task)
-      throw new RuntimeError(`${join(folder, file)}: a model of task '${loaded.meta.task}', expected '${task.task}'`);
+  const load = (file: string, model: 'baseline' | 'hnn') => {
+    const loaded = loadModel(join(folder, file), { task: task.task, model });
     return { model: loaded.model, params: loaded.params };
   };
-  return { baseline: load(seed.models.baseline.paramsFile), hnn: load(seed.models.hnn.paramsFile) };
+  return {
+    baseline: load(seed.models.baseline.paramsFile, 'baseline'),
+    hnn: load(seed.models.hnn.paramsFile, 'hnn'),
+  };
 }
 
 /** The real pendulum's measured test segment (states and times from its first sample). */
@@ -104,7 +105,7 @@ export async function runPlot(argv: readonly string[], io: CliIO): Promise<numbe
     );
   }
   const out = resolve(io.cwd, stringFlag(values, 'out') ?? folder);
-  checkWritableFolder(out);
+  checkCanWriteIn(out);
   const written = await plotResults(io, results, folder, out, {}, only);
   io.stdout(`${written.join('\n')}\n`);
   return 0;

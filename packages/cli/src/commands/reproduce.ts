@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Dataset } from '@liouville/hamiltonian';
 import { type CommandSpec, type FlagValues, choiceFlag, integerFlag, parseFlags, stringFlag } from '../args.js';
 import { RuntimeError } from '../errors.js';
-import { checkWritableFolder, ensureWritableFolder, writeFileAtomic } from '../files.js';
+import { checkCanWriteIn, createFolder, writeFileAtomic } from '../outputFile.js';
 import { commandHelp } from '../help.js';
 import type { CliIO } from '../io.js';
 import { loadReferenceFile } from '../reference.js';
@@ -198,12 +198,12 @@ export async function runReproduce(argv: readonly string[], io: CliIO): Promise<
   }
   const o = reproduceOptions(values, io);
   const started = io.now();
-  checkWritableFolder(o.out);
+  checkCanWriteIn(o.out);
   const reference = loadReferenceFile();
   const note = profileNote(o);
   if (note !== undefined) io.stderr(`${note}\n`);
   const prepared: PreparedTask[] = o.tasks.map((name) => prepareTask(io, name, o, reference));
-  ensureWritableFolder(join(o.out, 'params'));
+  createFolder(join(o.out, 'params'));
   const results: TaskResult[] = [];
   const document = (complete: boolean) =>
     resultsDocument(

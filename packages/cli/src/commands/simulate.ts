@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import {
   type CommandSpec,
   type FlagValues,
@@ -7,17 +8,31 @@ import {
   numberListFlag,
   parseFlags,
   positiveFlag,
+  rangeFlag,
   requiredFlag,
   stringFlag,
 } from '../args.js';
 import { UsageError } from '../errors.js';
-import { checkWritableFolder, ensureWritableFolder, writeFileAtomic } from '../files.js';
 import { commandHelp } from '../help.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../modelFile.js';
+import { type AtomicOutput, openAtomicOutput } from '../outputFile.js';
 import { METHOD_NAMES, SYSTEM_NAMES, methodByName, systemByName } from '../registries.js';
-import { type Subject, simulate, subjectDim } from '../simulation.js';
-import { trajectoryCsv, trajectoryJson } from '../trajectoryFormat.js';
+import {
+  CHUNK_STEPS,
+  type SimulationOptions,
+  type Subject,
+  checkMethodFits,
+  hasLearnedEnergy,
+  subjectDim,
+  trajectoryChunks,
+} from '../simulation.js';
+import { type TextSink, type TrajectoryWriter, csvWriter, jsonWriter, trajectoryColumns } from '../trajectoryFormat.js';
+
+/** The most steps `simulate` takes (10⁹ rows stream in constant memory; more is surely a typo). */
+const MAX_STEPS = 1_000_000_000;
+/** The smallest rtol: dopri5 refuses below 100 ulps (2.2e-14), where rounding alone exceeds the tolerance. */
+const MIN_RTOL = 1e-13;
 
 /** `liouville simulate`: roll out a catalogue system or a learned model with any integrator. */
 export const simulateSpec: CommandSpec = {
@@ -49,14 +64,35 @@ export const simulateSpec: CommandSpec = {
     },
     p0: { type: 'string', value: 'P', description: 'Initial momenta, comma-separated (n numbers).' },
     dt: { type: 'string', value: 'DT', description: 'Step size (for dopri5: the spacing of the output times).' },
-    steps: { type: 'string', value: 'N', description: 'Number of steps; N + 1 rows are written (t = 0 … N·dt).' },
+    steps: {
+      type: 'string',
+      value: 'N',
+      description: `Number of steps, 1 to ${MAX_STEPS}; N + 1 rows are written (t = 0 … N·dt).`,
+    },
     format: { type: 'string', value: 'FORMAT', description: 'csv or json.', defaultText: 'csv' },
-    out: { type: 'string', value: 'FILE', description: 'Write to FILE (atomically) instead of standard output.' },
-    rtol: { type: 'string', value: 'R', description: 'Relative tolerance of dopri5.', defaultText: '1e-10' },
-    atol: { type: 'string', value: 'A', description: 'Absolute tolerance of dopri5.', defaultText: '1e-12' },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      description:
+        'Write to FILE instead of standard output, atomically: rows stream into a temporary file beside it, renamed over FILE at the end.',
+    },
+    rtol: {
+      type: 'string',
+      value: 'R',
+      description: `Relative tolerance of dopri5, ${MIN_RTOL} to 1.`,
+      defaultText: '1e-10',
+    },
+    atol: { type: 'string', value: 'A', description: 'Absolute tolerance of dopri5, > 0.', defaultText: '1e-12' },
+    'allow-nonfinite': {
+      type: 'boolean',
+      description:
+        'Keep going when the state or energy becomes NaN or infinite, writing those rows (NaN, Infinity in CSV; null in JSON). Without it, simulate stops at the first such row with exit status 1.',
+    },
   },
   details: [
     'Columns: t, q (q1 … qn), p (p1 … pn), energy. For a learned model, energy is the true H of its task (for the real pendulum, 2.4(1 − cos q) + p², the reference analysis’s fit), and an HNN adds learnedEnergy, its own H_θ. The fput chain takes its length from --q0.',
+    `Rows are computed and written ${CHUNK_STEPS} steps at a time (each chunk one compiled rollout), so memory stays flat for any N; dopri5 restarts its step-size control at each chunk. JSON needs whole columns, which are spooled to files in the temporary folder (TMPDIR) meanwhile.`,
+    'FILE may be a symbolic link: the file it points to is replaced atomically and the link stays. A folder, FIFO, socket or device is refused.',
   ],
   examples: [
     'liouville simulate --system pendulum --method leapfrog --q0 1 --p0 0 --dt 0.01 --steps 1000 > pendulum.csv',
@@ -93,34 +129,62 @@ function initialState(values: FlagValues, n: number): { q0: number[]; p0: number
   return { q0, p0 };
 }
 
-/** Runs `liouville simulate`; returns the exit status. */
-export function runSimulate(argv: readonly string[], io: CliIO): number {
-  const values = parseFlags(simulateSpec, argv);
-  if (values.help) {
-    io.stdout(commandHelp(simulateSpec));
-    return 0;
-  }
+/** Every flag checked, before anything is loaded or written: a bad value is a usage error (exit 2). */
+function simulationOptions(values: FlagValues): SimulationOptions & { format: 'csv' | 'json' } {
   const methodName = requiredFlag(simulateSpec, values, 'method');
   const method = methodByName(methodName);
   const format = choiceFlag(values, 'format', ['csv', 'json'] as const, 'csv', 'format');
   requiredFlag(simulateSpec, values, 'dt');
   requiredFlag(simulateSpec, values, 'steps');
   const dt = positiveFlag(values, 'dt') as number;
-  const steps = integerFlag(values, 'steps', 1, 1, 10_000_000);
-  const rtol = positiveFlag(values, 'rtol', 1e-10) as number;
+  const steps = integerFlag(values, 'steps', 1, 1, MAX_STEPS);
+  if (!Number.isFinite(dt * steps)) {
+    throw new UsageError(`--dt ${dt} times --steps ${steps} overflows: the last time t = N·dt must be finite`);
+  }
+  const rtol = rangeFlag(values, 'rtol', 1e-10, MIN_RTOL, 1);
   const atol = positiveFlag(values, 'atol', 1e-12) as number;
+  const allowNonfinite = values['allow-nonfinite'] === true;
+  return { method, methodName, dt, steps, rtol, atol, allowNonfinite, format };
+}
+
+/** Where the rows go: standard output (waiting while its buffer is full) or the atomic output file. */
+function sinkOf(io: CliIO, output: AtomicOutput | undefined): TextSink {
+  if (output !== undefined) return (text) => output.write(text);
+  return async (text) => {
+    io.stdout(text);
+    await io.stdoutReady?.();
+  };
+}
+
+/** Runs `liouville simulate`; returns the exit status. */
+export async function runSimulate(argv: readonly string[], io: CliIO): Promise<number> {
+  const values = parseFlags(simulateSpec, argv);
+  if (values.help) {
+    io.stdout(commandHelp(simulateSpec));
+    return 0;
+  }
+  const o = simulationOptions(values);
   const out = stringFlag(values, 'out');
-  const outPath = out === undefined ? undefined : resolve(io.cwd, out);
   const subject = subjectOf(values, io, numberListFlag(values, 'q0')?.length ?? 1);
   const { q0, p0 } = initialState(values, subjectDim(subject));
-  if (outPath !== undefined) checkWritableFolder(dirname(outPath));
-  const table = simulate(subject, q0, p0, { method, methodName, dt, steps, rtol, atol });
-  const about = { system: subject.name, method: methodName, dt, steps, q0, p0 };
-  const text = format === 'csv' ? trajectoryCsv(table) : trajectoryJson(table, about);
-  if (outPath === undefined) io.stdout(text);
-  else {
-    ensureWritableFolder(dirname(outPath));
-    writeFileAtomic(outPath, text);
+  checkMethodFits(subject, o);
+  const output = out === undefined ? undefined : openAtomicOutput(resolve(io.cwd, out), out);
+  let writer: TrajectoryWriter | undefined;
+  try {
+    const columns = trajectoryColumns(subjectDim(subject), hasLearnedEnergy(subject));
+    const sink = sinkOf(io, output);
+    const about = { system: subject.name, method: o.methodName, dt: o.dt, steps: o.steps, q0, p0 };
+    writer =
+      o.format === 'csv' ? csvWriter(sink, columns) : jsonWriter(sink, about, columns, io.env.TMPDIR || tmpdir());
+    await writer.begin();
+    for (const chunk of trajectoryChunks(subject, q0, p0, o)) await writer.write(chunk);
+    await writer.finish();
+    output?.commit();
+  } catch (error) {
+    output?.abort();
+    throw error;
+  } finally {
+    writer?.dispose();
   }
   return 0;
 }

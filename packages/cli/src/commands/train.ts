@@ -2,9 +2,9 @@ import { dirname, resolve } from 'node:path';
 import { type CommandSpec, choiceFlag, integerFlag, parseFlags, requiredFlag, stringFlag } from '../args.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import { commandHelp } from '../help.js';
-import { checkWritableFolder, ensureWritableFolder } from '../files.js';
 import type { CliIO } from '../io.js';
-import { saveModel } from '../modelFile.js';
+import { saveTrainedModel } from '../modelFile.js';
+import { checkCanWriteIn, outputTarget } from '../outputFile.js';
 import { DATA_SOURCES, type DataSource, MODEL_KINDS, hyperparametersFor, parseTaskName, taskSpec } from '../tasks.js';
 import { modelMetaOf, trainModel } from '../training.js';
 
@@ -79,16 +79,18 @@ export function runTrain(argv: readonly string[], io: CliIO): number {
   const source = choiceFlag(values, 'data', DATA_SOURCES, 'generated', 'data source');
   checkDataSource(taskName, task.hasReferenceData, source);
   const out = resolve(io.cwd, stringFlag(values, 'out') ?? `${taskName}-${kind}-seed${seed}.params.json`);
-  checkWritableFolder(dirname(out));
+  // Before any training: a folder, FIFO or device as --out, or a folder that cannot be written, fails now.
+  const target = outputTarget(out);
+  checkCanWriteIn(dirname(target));
   const { dataset, origin } = task.load(source, seed);
   const trained = trainModel(io, task, kind, seed, dataset, h, `${taskName} ${kind} seed ${seed}`);
-  ensureWritableFolder(dirname(out));
-  saveModel(out, trained.params, modelMetaOf(task, trained, h, seed, origin));
   const fmt = (e: { mean: number; error: number }) => `${e.mean.toExponential(4)} ± ${e.error.toExponential(2)}`;
   io.stdout(
     `${taskName} ${kind} (seed ${seed}, ${trained.stepsDone} steps, ${origin} data, ${trained.msPerStep.toFixed(1)} ms/step)\n`,
   );
-  io.stdout(`train loss ${fmt(trained.trainLoss)}\ntest loss  ${fmt(trained.testLoss)}\nsaved ${out}\n`);
+  io.stdout(`train loss ${fmt(trained.trainLoss)}\ntest loss  ${fmt(trained.testLoss)}\n`);
+  saveTrainedModel(target, trained.params, modelMetaOf(task, trained, h, seed, origin), io.env);
+  io.stdout(`saved ${out}\n`);
   if (trained.status !== 'completed') throw new RuntimeError(`training diverged: ${trained.message} (saved ${out})`);
   return 0;
 }

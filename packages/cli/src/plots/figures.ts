@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Tensor } from '@liouville/linalg';
 import type { TopLevelSpec } from 'vega-lite';
-import { ensureWritableFolder, writeFileAtomic } from '../files.js';
+import { createFolder, writeFileAtomic } from '../outputFile.js';
 import type { TaskResult } from '../results.js';
 import type { TaskSpec } from '../tasks.js';
 import {
@@ -152,7 +152,7 @@ export async function renderTaskPlots(
   if (spec.inputDim === 2) figures.push([`phase-${task.task}.svg`, phaseFigure(task, spec, models, tr)]);
   else figures.push([`orbits-${task.task}.svg`, orbitsFigure(task, spec, tr)]);
   const svgs = await Promise.all(figures.map(([, figure]) => renderSvg(figure)));
-  ensureWritableFolder(folder);
+  createFolder(folder);
   for (const [i, [name]] of figures.entries()) writeFileAtomic(join(folder, name), svgs[i]);
   return figures.map(([name]) => name);
 }
