@@ -1,6 +1,6 @@
-import { type Value, primalTensor } from '@liouville/ad';
-import { dopri5, type Dopri5Options, type Step } from '@liouville/integrators';
-import { InvalidArgumentError, Tensor, concat, linspace, reshape, slice, stack } from '@liouville/linalg';
+import { type Value, primalTensor, reshape } from '@liouville/ad';
+import { dopri5, type Dopri5Options, type Step, integrate, jitWhenHot } from '@liouville/integrators';
+import { InvalidArgumentError, Tensor, concat, linspace, slice, stack } from '@liouville/linalg';
 import type { MlpParams } from '@liouville/nn';
 import type { FieldModel } from './fieldModels.js';
 import type { TrainSplit } from './train.js';
@@ -53,26 +53,30 @@ export function dopri5Rollout(field: (x: Tensor) => Tensor, options: Dopri5Optio
   return (x0, tEval) => dopri5((_t, x) => field(x), [tEval[0], tEval[tEval.length - 1]], x0, { ...options, tEval }).y;
 }
 
-/** A learned field as a function of one state [2n] → [2n], for rollouts. */
+/**
+ * A learned field as a function of one state [2n] → [2n], for rollouts: compiled after its first
+ * calls, with the parameters an argument of the program (the same bits as evaluating it as written).
+ */
 export function modelField(model: FieldModel, params: Readonly<MlpParams<Value>>): (x: Tensor) => Tensor {
-  return (x) => reshape(primalTensor(model.timeDerivative(params, reshape(x, [1, x.size]))), [x.size]);
+  const field = jitWhenHot((x: Value, theta: Readonly<MlpParams<Value>>) =>
+    reshape(model.timeDerivative(theta, reshape(x, [1, x.size])), [x.size]),
+  );
+  return (x) => primalTensor(field(x, params));
 }
 
 /**
  * A rollout by a fixed-step one-step method (e.g. a symplectic integrator applied to a learned
  * Hamiltonian): `substeps` equal steps between consecutive output times, which must be evenly spaced.
+ * The steps run through `integrate` (one compiled loop when the step traces, the same bits).
  */
 export function stepRollout(makeStep: (dt: number) => Step, dim: number, substeps = 10): Rollout {
   return (x0, tEval) => {
+    if (tEval.length < 2) return stack([x0]);
     const dt = (tEval[1] - tEval[0]) / substeps;
-    const step = makeStep(dt);
-    let state = { q: slice(x0, [0], [dim]) as Value, p: slice(x0, [dim], [2 * dim]) as Value };
-    const out: Tensor[] = [x0];
-    for (let i = 1; i < tEval.length; i++) {
-      for (let s = 0; s < substeps; s++) state = step(state);
-      out.push(concat([primalTensor(state.q), primalTensor(state.p)], 0));
-    }
-    return stack(out);
+    const start = { q: slice(x0, [0], [dim]), p: slice(x0, [dim], [2 * dim]) };
+    const steps = (tEval.length - 1) * substeps;
+    const { q, p } = integrate(makeStep(dt), start, { steps }, { saveEvery: substeps });
+    return concat([primalTensor(q), primalTensor(p)], 1);
   };
 }
 
