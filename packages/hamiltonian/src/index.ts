@@ -31,6 +31,31 @@ export { energy, vectorField, linearMomentum, angularMomentum, type StateDerivat
 
 // Learned systems: Hamiltonian Neural Networks (Greydanus, Dzamba & Yosinski 2019).
 export * from './learned/index.js';
+// Units for learning that keep Hamilton's equations, periodic coordinates, and the parameter-file format.
+export {
+  type PhaseScaling,
+  phaseScaling,
+  scaleSplit,
+  scaleDataset,
+  unscaledModel,
+  scaleState,
+  unscaleState,
+} from './learned/scaling.js';
+export { periodicEmbedding } from './learned/embedding.js';
+export {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type SavedModelKind,
+  type SavedHyperparameters,
+  type ModelFileMeta,
+  type ModelFileMetaOptions,
+  type SavedModel,
+  modelFileMeta,
+  checkModelFileMeta,
+  modelFromFile,
+  serializeModel,
+  parseModel,
+} from './learned/modelFile.js';
 
 // Datasets: the HNN paper's tasks, generated as the reference code does, and loaders of the
 // reference's exact data files.
@@ -59,6 +84,20 @@ export {
 } from './data/oscillatorReference.js';
 export { parseRealPendulum, parseRealPendulumRaw } from './data/realPendulum.js';
 export { parseTwoBodyReference, type TwoBodyReferenceBytes } from './data/twoBodyReference.js';
+// Your own measurements: tables of trajectories as datasets.
+export {
+  type ColumnRef,
+  type MeasurementTable,
+  type MeasurementTableOptions,
+  parseMeasurementTable,
+} from './data/measured/table.js';
+export {
+  type DerivativeMethod,
+  centralDerivative,
+  savgolDerivative,
+  unwrapAngle,
+} from './data/measured/derivatives.js';
+export { type MeasuredDataOptions, measuredDataset, parseMeasurements } from './data/measured/measuredDataset.js';
 export {
   type ReferenceFileEntry,
   type ReferenceFileName,

@@ -9,6 +9,7 @@ import {
   transpose,
 } from '@liouville/linalg';
 import { type ActivationName, type Mlp, type MlpParams, mlp } from '@liouville/nn';
+import { checkPeriodic, embeddedWidth, periodicEmbedding } from './embedding.js';
 
 /**
  * Learned vector fields: the Hamiltonian Neural Network and its baseline, as in the reference
@@ -32,6 +33,11 @@ export interface FieldModelOptions {
   /** Hidden activation (reference: tanh). */
   activation?: ActivationName;
   dtype?: DType;
+  /**
+   * Which q are angles (one boolean per degree of freedom): each enters the network as
+   * (cos q, sin q), so the learned field is 2π-periodic in it and smooth across ±π.
+   */
+  periodic?: readonly boolean[];
 }
 
 /** Options of the HNN. */
@@ -69,11 +75,15 @@ export interface HnnModel extends FieldModel {
   readonly M: Tensor;
   /** The learned Hamiltonian H_θ(x) = F₂(x) for rows x [B, inputDim] → [B]. */
   hamiltonian(params: Readonly<MlpParams<Value>>, x: Value): Value;
+  /** The options the model was built with (what a parameter file records to rebuild it). */
+  readonly options: Readonly<HnnOptions>;
 }
 
 /** The baseline: an MLP that predicts ẋ directly. */
 export interface BaselineModel extends FieldModel {
   readonly kind: 'baseline';
+  /** The options the model was built with. */
+  readonly options: Readonly<FieldModelOptions>;
 }
 
 /**
@@ -105,6 +115,7 @@ export function checkOptions(operation: string, options: FieldModelOptions): voi
   if (!Number.isInteger(inputDim) || inputDim < 2 || inputDim % 2 !== 0) {
     throw new InvalidArgumentError(`${operation}: inputDim`, 'an even integer >= 2 (q and p halves)', inputDim);
   }
+  checkPeriodic(operation, options.periodic, inputDim);
 }
 
 /** The reference MLP inputDim → hidden… → outputs (tanh, orthogonal init, no final bias) unless the options say otherwise. */
@@ -112,7 +123,7 @@ export function network(options: FieldModelOptions, outputs: number): Mlp {
   const hidden = options.hiddenDim ?? 200;
   const layers = options.hiddenLayers ?? 2;
   return mlp({
-    sizes: [options.inputDim, ...new Array<number>(layers).fill(hidden), outputs],
+    sizes: [embeddedWidth(options.inputDim, options.periodic), ...new Array<number>(layers).fill(hidden), outputs],
     activation: options.activation ?? 'tanh',
     finalBias: false,
     init: 'orthogonal',
@@ -164,22 +175,28 @@ export function hnnModel(options: HnnOptions): HnnModel {
   const M = permutationTensor(options.inputDim, options.canonical ?? true, options.dtype ?? 'float64');
   const Mt = transpose(M);
   const inputDim = options.inputDim;
+  const embed = periodicEmbedding(inputDim, options.periodic);
+  // F_c of rows x: the network's column c after the periodic embedding (the identity without one).
+  const F = (params: Readonly<MlpParams<Value>>, c: number) => {
+    const f = outputColumn(net, params, c);
+    return (x: Value) => f(embed(x));
+  };
   return {
     kind: 'hnn',
     inputDim,
     net,
     fieldType,
     M,
+    options: Object.freeze({ ...options }),
     init: (key) => net.init(key),
     hamiltonian: (params, x) => {
       checkRows('hnn.hamiltonian', x, inputDim);
-      return outputColumn(net, params, 1)(x);
+      return F(params, 1)(x);
     },
     timeDerivative: (params, x) => {
       checkRows('hnn.timeDerivative', x, inputDim);
-      const conservative = fieldType === 'solenoidal' ? null : rowwiseGrad(outputColumn(net, params, 0), { mode })(x);
-      const solenoidal =
-        fieldType === 'conservative' ? null : matmul(rowwiseGrad(outputColumn(net, params, 1), { mode })(x), Mt);
+      const conservative = fieldType === 'solenoidal' ? null : rowwiseGrad(F(params, 0), { mode })(x);
+      const solenoidal = fieldType === 'conservative' ? null : matmul(rowwiseGrad(F(params, 1), { mode })(x), Mt);
       if (conservative === null) return solenoidal as Value;
       if (solenoidal === null) return conservative;
       return add(conservative, solenoidal);
@@ -192,14 +209,16 @@ export function baselineModel(options: FieldModelOptions): BaselineModel {
   checkOptions('baselineModel', options);
   const net = network(options, options.inputDim);
   const inputDim = options.inputDim;
+  const embed = periodicEmbedding(inputDim, options.periodic);
   return {
     kind: 'baseline',
     inputDim,
     net,
+    options: Object.freeze({ ...options }),
     init: (key) => net.init(key),
     timeDerivative: (params, x) => {
       checkRows('baseline.timeDerivative', x, inputDim);
-      return net.apply(params, x);
+      return net.apply(params, embed(x));
     },
   };
 }

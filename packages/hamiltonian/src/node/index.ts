@@ -15,4 +15,5 @@ export {
   loadRealPendulumRaw,
   loadTwoBodyReference,
 } from './referenceFiles.js';
-export { fileCheckpoint } from './checkpoint.js';
+export { fileCheckpoint, saveModel, loadModel } from './modelFiles.js';
+export { loadMeasurements } from './measurements.js';

@@ -1,0 +1,207 @@
+import { InvalidArgumentError, Tensor, randomKey } from '@liouville/linalg';
+import {
+  type JsonValue,
+  type MlpParams,
+  ParamsFileError,
+  parseParams,
+  serializeParams,
+  treeLeaves,
+} from '@liouville/nn';
+import { type BaselineModel, type HnnModel, baselineModel, hnnModel } from './fieldModels.js';
+import { type PhaseScaling, checkScaling, unscaledModel } from './scaling.js';
+
+/**
+ * One parameter-file format for every saved learned model, whoever trained it (the library's
+ * `train` with a `fileCheckpoint`, `liouville train`, `liouville reproduce`): the parameters in
+ * the liouville-params format of @liouville/nn, and metadata that rebuilds the model (kind,
+ * architecture, periodic coordinates, the scaling between its units and the data's) and says how
+ * it was trained and on what. `liouville simulate --params` rolls out any such file.
+ */
+
+/** The `format` tag in a saved model's metadata. */
+export const MODEL_FORMAT = 'liouville-model';
+/** The metadata version written and read. */
+export const MODEL_VERSION = 1;
+
+/** The models a parameter file can rebuild. */
+export type SavedModelKind = 'hnn' | 'baseline';
+
+/** The architecture in a saved model's metadata (the reference's names). */
+export interface SavedHyperparameters {
+  readonly hiddenDim: number;
+  readonly hiddenLayers: number;
+  readonly activation: string;
+  /** The HNN's field type ('solenoidal' unless said otherwise). */
+  readonly fieldType?: string;
+  /** Anything else the trainer records (learning rate, steps, batch size, ...). */
+  readonly [more: string]: JsonValue | undefined;
+}
+
+/** The metadata of a saved model: what rebuilds it, and free-form facts about its training. */
+export interface ModelFileMeta {
+  readonly format: typeof MODEL_FORMAT;
+  readonly version: typeof MODEL_VERSION;
+  readonly model: SavedModelKind;
+  /** Phase-space dimension 2n. */
+  readonly inputDim: number;
+  readonly hyperparameters: SavedHyperparameters;
+  /** Which q are angles, fed to the network as (cos q, sin q). */
+  readonly periodic?: readonly boolean[];
+  /** The units the network was trained in (`phaseScaling`); absent: the data's own units. */
+  readonly scaling?: PhaseScaling;
+  /** The task it was trained on, when one of the paper's ('spring', 'pendulum', ...). */
+  readonly task?: string;
+  /** A description of the data (a measured dataset's meta: file, columns, coordinates). */
+  readonly data?: JsonValue;
+  /** Further facts (seed, losses, status, ...), JSON values. */
+  readonly [more: string]: unknown;
+}
+
+/** A loaded model: its metadata, the model in the data's units, the model as trained, and its parameters. */
+export interface SavedModel {
+  readonly meta: ModelFileMeta;
+  /** Works in the data's units (the scaling undone): roll this out from the user's states. */
+  readonly model: HnnModel | BaselineModel;
+  /** The network as trained, in the scaled units (the same as `model` without a scaling). */
+  readonly trained: HnnModel | BaselineModel;
+  readonly params: MlpParams;
+}
+
+/** Options of `modelFileMeta`. */
+export interface ModelFileMetaOptions {
+  readonly scaling?: PhaseScaling;
+  readonly task?: string;
+  readonly data?: JsonValue;
+  /** Merged into `hyperparameters` (learning rate, steps, batch size, ...). */
+  readonly hyperparameters?: Readonly<Record<string, JsonValue>>;
+  /** Further top-level facts (seed, losses, status, ...). */
+  readonly extra?: Readonly<Record<string, JsonValue>>;
+}
+
+/** The metadata that saves `model` (an HNN or a baseline, as trained) with the given facts. */
+export function modelFileMeta(model: HnnModel | BaselineModel, options: ModelFileMetaOptions = {}): ModelFileMeta {
+  if (model?.kind !== 'hnn' && model?.kind !== 'baseline') {
+    throw new InvalidArgumentError('modelFileMeta: model', 'an HNN or a baseline (hnnModel, baselineModel)', model);
+  }
+  const o = model.options;
+  const sizes = model.net.sizes;
+  if (options.scaling !== undefined) checkScaling('modelFileMeta', options.scaling, model.inputDim);
+  return {
+    ...(options.extra ?? {}),
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    model: model.kind,
+    inputDim: model.inputDim,
+    hyperparameters: {
+      ...(options.hyperparameters ?? {}),
+      hiddenDim: sizes[1],
+      hiddenLayers: sizes.length - 2,
+      activation: o.activation ?? 'tanh',
+      dtype: o.dtype ?? 'float64',
+      ...(model.kind === 'hnn' ? { fieldType: model.fieldType } : {}),
+    },
+    ...(o.periodic ? { periodic: [...o.periodic] } : {}),
+    ...(options.scaling ? { scaling: options.scaling } : {}),
+    ...(options.task !== undefined ? { task: options.task } : {}),
+    ...(options.data !== undefined ? { data: options.data } : {}),
+  };
+}
+
+/** Checks saved metadata field by field; the ParamsFileError names the file and the first problem. */
+export function checkModelFileMeta(meta: JsonValue, source: string): ModelFileMeta {
+  const fail = (problem: string): never => {
+    throw new ParamsFileError(source, problem);
+  };
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta))
+    fail('not a liouville model file (no metadata)');
+  const m = meta as Record<string, unknown>;
+  if (m.format !== MODEL_FORMAT) fail(`not a liouville model file (metadata format is ${JSON.stringify(m.format)})`);
+  if (m.version !== MODEL_VERSION) fail(`unsupported model file version ${JSON.stringify(m.version)}`);
+  if (m.model !== 'hnn' && m.model !== 'baseline')
+    fail(`unknown model kind ${JSON.stringify(m.model)} (expected hnn or baseline)`);
+  const h = m.hyperparameters as Record<string, unknown> | undefined;
+  const positive = (x: unknown) => Number.isInteger(x) && (x as number) > 0;
+  if (
+    !positive(m.inputDim) ||
+    (m.inputDim as number) % 2 !== 0 ||
+    !h ||
+    !positive(h.hiddenDim) ||
+    !positive(h.hiddenLayers)
+  ) {
+    fail('the metadata lacks the architecture (an even inputDim, hiddenDim, hiddenLayers)');
+  }
+  try {
+    if (m.scaling !== undefined) checkScaling('model file', m.scaling, m.inputDim as number);
+  } catch (error) {
+    fail(`the metadata's scaling is invalid: ${(error as Error).message}`);
+  }
+  return m as unknown as ModelFileMeta;
+}
+
+/** The model a checked metadata describes, as trained (in its own units). */
+function modelOf(meta: ModelFileMeta, source: string): HnnModel | BaselineModel {
+  const h = meta.hyperparameters;
+  const options = {
+    inputDim: meta.inputDim,
+    hiddenDim: h.hiddenDim,
+    hiddenLayers: h.hiddenLayers,
+    activation: (h.activation ?? 'tanh') as 'tanh',
+    dtype: h.dtype === 'float32' ? ('float32' as const) : ('float64' as const),
+    ...(meta.periodic ? { periodic: meta.periodic } : {}),
+  };
+  try {
+    if (meta.model === 'baseline') return baselineModel(options);
+    return hnnModel({ ...options, fieldType: (h.fieldType ?? 'solenoidal') as 'solenoidal' });
+  } catch (error) {
+    throw new ParamsFileError(source, `the metadata does not describe a model: ${(error as Error).message}`);
+  }
+}
+
+/** Checks the saved tensors have exactly the names and shapes of the model's parameters. */
+function checkParamsFit(source: string, model: HnnModel | BaselineModel, params: unknown): MlpParams {
+  if (params === null || typeof params !== 'object' || Array.isArray(params) || params instanceof Tensor) {
+    throw new ParamsFileError(source, 'the parameters are not a record of named tensors');
+  }
+  const expected = treeLeaves(model.init(randomKey(0)));
+  const given = treeLeaves(params as MlpParams);
+  const describe = (leaves: typeof given) =>
+    leaves.map((l) => `${l.path.join('.')}[${l.leaf.shape.join('x')}]`).join(', ');
+  const same =
+    expected.length === given.length &&
+    expected.every(
+      (e, i) =>
+        e.path.join('.') === given[i].path.join('.') &&
+        e.leaf.shape.join('x') === given[i].leaf.shape.join('x') &&
+        e.leaf.dtype === given[i].leaf.dtype,
+    );
+  if (!same)
+    throw new ParamsFileError(
+      source,
+      `the parameters (${describe(given)}) do not fit the ${model.kind} model its metadata describes`,
+    );
+  return params as MlpParams;
+}
+
+/** Rebuilds a saved model from its metadata and parameters (as returned by `parseParams`). */
+export function modelFromFile(meta: JsonValue, params: unknown, source = '<string>'): SavedModel {
+  const checked = checkModelFileMeta(meta, source);
+  const trained = modelOf(checked, source);
+  const fitted = checkParamsFit(source, trained, params);
+  const model = checked.scaling === undefined ? trained : unscaledModel(trained, checked.scaling);
+  return { meta: checked, model, trained, params: fitted };
+}
+
+/** The text of a model file: parameters and the metadata of `modelFileMeta`. */
+export function serializeModel(
+  model: HnnModel | BaselineModel,
+  params: MlpParams,
+  options: ModelFileMetaOptions = {},
+): string {
+  return serializeParams(params, modelFileMeta(model, options) as unknown as JsonValue);
+}
+
+/** A saved model from the text or bytes of its file; `source` names it in errors (ParamsFileError). */
+export function parseModel(input: string | Uint8Array, source = '<string>'): SavedModel {
+  const { params, meta } = parseParams(input, source);
+  return modelFromFile(meta, params, source);
+}
