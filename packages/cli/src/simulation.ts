@@ -6,6 +6,7 @@ import {
   type Step,
   hamiltonianVectorField,
   integrate,
+  jitWhenHot,
   joinPhase,
   rk4Step,
   splitPhase,
@@ -270,6 +271,7 @@ function sliceRows(m: Tensor, from: number, to = m.shape[0]): Tensor {
 
 /** Hamilton's vector field of a system as a plain function on phase vectors (for reference rollouts). */
 export function trueField(system: Hamiltonian): (x: Tensor) => Tensor {
-  const f = hamiltonianVectorField(system);
+  // dopri5 evaluates it thousands of times: compiled after its first calls (the same bits).
+  const f = jitWhenHot(hamiltonianVectorField(system));
   return (x) => primalTensor(f(x));
 }
