@@ -138,7 +138,7 @@ function body(
   cluster.accesses.forEach((view, i) => {
     if (!hoisted[i]) w.lines.push(`const x${i} = ${arrayName(view.base)}[${w.offset(nest.accessPatterns[i], inner)}];`);
   });
-  const ref = (r: Ref) => (r.kind === 'local' ? `t${r.v.id}` : `x${r.index}`);
+  const ref = (r: Ref) => (r.kind === 'local' ? `t${r.v.id}` : r.kind === 'literal' ? r.text : `x${r.index}`);
   const here = w.offset(nest.contiguous, inner);
   for (const m of cluster.members) {
     if (m.kind === 'element') {

@@ -11,7 +11,7 @@ import {
   transposeView,
   wholeView,
 } from './arrayViews.js';
-import { BINARY, MUL_ADD, UNARY, binaryDType, stored } from './expressions.js';
+import { BINARY, MUL_ADD, UNARY, binaryDType, literal, stored } from './expressions.js';
 import { type Equation, type LoopEquation, type Program, type Var, isLoop } from './ir.js';
 
 /**
@@ -24,7 +24,10 @@ import { type Equation, type LoopEquation, type Program, type Var, isLoop } from
  */
 
 /** Where a fused loop reads an operand: a local of the loop, or a view read in place. */
-export type Ref = { readonly kind: 'local'; readonly v: Var } | { readonly kind: 'access'; readonly index: number };
+export type Ref =
+  | { readonly kind: 'local'; readonly v: Var }
+  | { readonly kind: 'access'; readonly index: number }
+  | { readonly kind: 'literal'; readonly text: string };
 
 /** An elementwise result computed in a fused loop: a per-element JavaScript expression of its arguments. */
 export interface ElementMember {
@@ -128,7 +131,12 @@ export class Scheduler {
   private readonly owner = new Map<number, Cluster>();
   private readonly open = new Map<string, Cluster>();
 
-  constructor(private readonly program: Program) {}
+  /** Values of the program's one-element constants, by variable id. */
+  private readonly smallConstants = new Map<number, number>();
+
+  constructor(private readonly program: Program) {
+    for (const c of program.constants) if (c.value.size === 1) this.smallConstants.set(c.variable.id, c.value.data[0]);
+  }
 
   run(): Schedule {
     for (const eq of this.program.equations) {
@@ -251,9 +259,13 @@ export class Scheduler {
       this.open.set(key(shape), cluster);
     }
     const c = cluster;
-    const refs = args.map(
-      (v): Ref => (c.locals.has(v.id) ? { kind: 'local', v } : c.access(broadcastView(this.viewOf(v), shape))),
-    );
+    const refs = args.map((v): Ref => {
+      if (c.locals.has(v.id)) return { kind: 'local', v };
+      const view = this.viewOf(v);
+      // A one-element constant is written into the loop as a number (V8 then folds x·1 and the like).
+      const value = view.base.size === 1 ? this.smallConstants.get(view.base.id) : undefined;
+      return value === undefined ? c.access(broadcastView(view, shape)) : { kind: 'literal', text: literal(value) };
+    });
     return { cluster, refs };
   }
 
