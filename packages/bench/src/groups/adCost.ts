@@ -4,7 +4,7 @@
 // ω ≤ 4 for the operation count); forward-over-reverse Hessian-vector products cost about twice
 // a gradient (Pearlmutter, Neural Comput. 6(1), 1994). Targets from the foundation issue: for the
 // large cases, grad ≤ 3× and hvp ≤ 6× the function's own cost.
-import { type Value, grad, hvp, mul, sin, square, sum } from '@liouville/ad';
+import { type Value, grad, hvp, jit, mul, sin, square, sum } from '@liouville/ad';
 import { type Tensor, randomKey, randomNormal, splitKey, tensor } from '@liouville/linalg';
 import { type MlpParams, mlp } from '@liouville/nn';
 import { type Case, type Claim, type Group, defineCase, defineGroup } from '../harness.js';
@@ -43,7 +43,29 @@ function peerRows(n: number): Case[] {
   ];
 }
 
-/** grad/f and hvp/f for f(x) = Σ sin(x)·x² at one size; claims only where the issue sets them; peers where asked. */
+/** f and hvp compiled with jit (traced and compiled in setup), each compared with the compiled f. */
+function jitRows(n: number): Case[] {
+  const compiled = () => {
+    const inputs = vectorInputs(n);
+    const f = jit(sinSquareSum);
+    const h = jit((x: Value, v: Value) => hvp(sinSquareSum, x, v));
+    f(inputs.x);
+    h(inputs.x, inputs.v);
+    return { ...inputs, f, h };
+  };
+  return [
+    defineCase({ name: 'f(x), jit', setup: compiled, fn: ({ f, x }) => f(x), relativeTo: 'f(x), jit' }),
+    defineCase({
+      name: 'hvp(f, x, v), jit',
+      setup: compiled,
+      fn: ({ h, x, v }) => h(x, v),
+      relativeTo: 'f(x), jit',
+      note: 'target: at most 2× f(x), jit (time / own f)',
+    }),
+  ];
+}
+
+/** grad/f and hvp/f for f(x) = Σ sin(x)·x² at one size; claims only where the issue sets them; peers and jit rows where asked. */
 function vectorGroup(n: number, label: string, claims: boolean, budgetMs: number, peers = false): Group {
   return defineGroup({
     name: `ad-cost sin·x² n=${label}`,
@@ -75,6 +97,7 @@ function vectorGroup(n: number, label: string, claims: boolean, budgetMs: number
         ...(claims ? { claim: HVP_CLAIM } : {}),
         ...(peers ? { relativeTo: 'f(x)' } : {}),
       }),
+      ...(peers ? jitRows(n) : []),
       ...(peers ? peerRows(n) : []),
     ],
   });

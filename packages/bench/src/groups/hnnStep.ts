@@ -4,7 +4,7 @@
 // loss mean‖J∇ₓH − y‖² (fieldLoss), its parameter gradient and an Adam update. The in-run
 // baseline is the same step derived by hand in plain float64 JavaScript (handHnn.ts).
 import { type Value, valueAndGrad } from '@liouville/ad';
-import { type InputGradientMode, fieldLoss } from '@liouville/hamiltonian';
+import { type InputGradientMode, type TrainStep, compileTrainStep, fieldLoss } from '@liouville/hamiltonian';
 import { type DType, type Tensor, tensor } from '@liouville/linalg';
 import { type AdamState, type MlpParams, adam } from '@liouville/nn';
 import { type Case, type Group, defineCase, defineGroup } from '../harness.js';
@@ -64,6 +64,37 @@ function liouvilleCase(mode: InputGradientMode, dtype: DType): Case<LiouvilleSte
   });
 }
 
+/** A training loop's state for the compiled step of `train`. */
+interface JitStep {
+  step: TrainStep<AdamState>;
+  batch: { x: Tensor; dxdt: Tensor };
+  params: MlpParams;
+  state: AdamState;
+}
+
+/** The compiled step of @liouville/hamiltonian's train (traced and compiled in setup). */
+function liouvilleJitCase(dtype: DType): Case<JitStep> {
+  return defineCase({
+    name: `Liouville ${dtype}, jit`,
+    setup: () => {
+      const { model, params } = hnnSetup('reverse', dtype);
+      const { x, y } = hnnBatch();
+      const optimiser = adam({ lr: LEARNING_RATE });
+      const batch = { x: tensor(x, [HNN_BATCH, INPUT_DIM], dtype), dxdt: tensor(y, [HNN_BATCH, INPUT_DIM], dtype) };
+      const s: JitStep = { step: compileTrainStep(model, optimiser), batch, params, state: optimiser.init(params) };
+      s.step(params, s.state, batch);
+      return s;
+    },
+    fn: (s) => {
+      const result = s.step(s.params, s.state, s.batch);
+      s.params = result.params;
+      s.state = result.state;
+      return result.loss;
+    },
+    note: `train's step (compileTrainStep): valueAndGrad and Adam as one jitted program; time / reference is against PyTorch ${dtype} (target at most ${dtype === 'float64' ? '1.5' : '2'}×)`,
+  });
+}
+
 /** ms per HNN training step: Liouville in float64/float32 and both input-gradient modes, and the peers, against the hand-written step. */
 export const hnnStepGroup: Group = defineGroup({
   name: 'hnn-step',
@@ -74,11 +105,13 @@ export const hnnStepGroup: Group = defineGroup({
     `For context, from another run (REFERENCE.md, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32.`,
   metric: { unit: 'steps/s', perOp: 1 },
   budgetMs: 2000,
-  compareTo: (name) =>
-    name.toLowerCase().includes('float32')
-      ? 'Liouville float32, input gradient reverse'
-      : 'Liouville float64, input gradient reverse',
-  compareLabel: 'Liouville reverse, same dtype',
+  compareTo: (name) => {
+    const dtype = name.toLowerCase().includes('float32') ? 'float32' : 'float64';
+    return name.endsWith(', jit') && name.startsWith('Liouville')
+      ? `PyTorch ${dtype}, 1 thread`
+      : `Liouville ${dtype}, input gradient reverse`;
+  },
+  compareLabel: 'Liouville reverse, same dtype (jit rows: PyTorch, same dtype)',
   baseline: defineCase({
     name: 'hand-derived plain JS, float64',
     setup: handSetup,
@@ -90,6 +123,8 @@ export const hnnStepGroup: Group = defineGroup({
     liouvilleCase('reverse', 'float64'),
     liouvilleCase('forward', 'float32'),
     liouvilleCase('reverse', 'float32'),
+    liouvilleJitCase('float64'),
+    liouvilleJitCase('float32'),
     torchHnnCase('float64'),
     torchHnnCase('float32'),
     jaxHnnCase('float64', false),
