@@ -1,15 +1,4 @@
-import {
-  ConcretizationError,
-  Tracer,
-  type Value,
-  add,
-  jit,
-  matmul,
-  mul,
-  primalTensor,
-  reshape,
-  sub,
-} from '@liouville/ad';
+import { Tracer, type Value, add, matmul, mul, primalTensor, reshape, sub } from '@liouville/ad';
 import { type Tensor, reshape as reshapeTensor, solve, tensor, transpose } from '@liouville/linalg';
 import {
   type NewtonKernels,
