@@ -7,6 +7,8 @@ import { type MlpParams, adam } from '@liouville/nn';
 import { describe, expect, test } from 'vitest';
 import {
   centralDifferenceTargets,
+  energyDrift,
+  rolloutErrors,
   rolloutLoss,
   separableHnnModel,
   springDataset,
@@ -102,5 +104,46 @@ describe('trainRollout', () => {
     // at dt = 0.103, a fraction of it in the spread). Measured: 1.2% of the spread of H over the
     // disc |x| ≤ 0.8; an untrained model is near 100%.
     expect(spread(learned.map((v, k) => v - truth[k]))).toBeLessThan(0.05 * spread(truth));
+  });
+});
+
+describe('rolloutErrors and energyDrift', () => {
+  /** The exact flow of H = ω(q² + p²)/2: a rotation of the (q, p) plane at angular speed ω. */
+  const rotation =
+    (omega: number, decay = 0) =>
+    (x0: Tensor, times: readonly number[]) =>
+      new Tensor(
+        Float64Array.from(
+          times.flatMap((t) => {
+            const [c, s, r] = [Math.cos(omega * t), Math.sin(omega * t), Math.exp(-decay * t)];
+            return [r * (c * x0.data[0] + s * x0.data[1]), r * (-s * x0.data[0] + c * x0.data[1])];
+          }),
+        ),
+        [times.length, 2],
+      );
+  const starts = [tensor([1, 0]), tensor([0, 0.5])];
+
+  test('measure the squared state error at each horizon: 2r²(1 − cos Δω·t) for two rotations', () => {
+    const errors = rolloutErrors({
+      truth: rotation(1),
+      model: rotation(1.1),
+      initialStates: starts,
+      horizons: [1, 2.5],
+    });
+    // |R(ω₁t)x − R(ω₂t)x|² = 2|x|²(1 − cos((ω₁ − ω₂)t)), over the 2 coordinates, averaged over the starts.
+    const expected = (t: number) => (2 * (1 + 0.25) * (1 - Math.cos(0.1 * t))) / 2 / 2;
+    expect(errors.map((e) => e.horizon)).toEqual([1, 2.5]);
+    errors.forEach((e) => expect(e.error.mean).toBeCloseTo(expected(e.horizon), 12));
+    expect(() =>
+      rolloutErrors({ truth: rotation(1), model: rotation(1), initialStates: starts, horizons: [0.15] }),
+    ).toThrow(/multiples of 0.1/);
+  });
+
+  test('measure how far the energy moves: none for a rotation, e^{−2γt} − 1 for a decaying one', () => {
+    const energy = (x: Tensor) => x.data[0] ** 2 + x.data[1] ** 2;
+    const still = energyDrift({ model: rotation(1), energy, initialStates: starts, tEnd: 5 });
+    expect(still.finalDeviation.mean).toBeLessThan(1e-15);
+    const decaying = energyDrift({ model: rotation(1, 0.1), energy, initialStates: starts, tEnd: 5 });
+    expect(decaying.finalRelativeChange.mean).toBeCloseTo(Math.exp(-1) - 1, 12);
   });
 });

@@ -23,6 +23,15 @@ export {
   centralDifferenceTargets,
 } from './segments.js';
 export { type RolloutTrainOptions, rolloutLoss, trainRollout } from './rolloutTraining.js';
+export {
+  type RolloutErrorOptions,
+  type HorizonError,
+  type EnergyDriftOptions,
+  type EnergyDriftResult,
+  meanEstimate,
+  rolloutErrors,
+  energyDrift,
+} from './trajectoryMetrics.js';
 export { fieldLoss } from './loss.js';
 export {
   type TrainSplit,
