@@ -68,6 +68,7 @@ export { dampedSpringDataset, type DampedSpringDatasetOptions } from './data/dam
 export {
   doublePendulumDataset,
   doublePendulumVelocityField,
+  doublePendulumVelocityEnergy,
   type DoublePendulumDatasetOptions,
 } from './data/doublePendulumDataset.js';
 export type { OrbitDatasetOptions } from './data/orbits.js';
@@ -98,6 +99,39 @@ export {
   unwrapAngle,
 } from './data/measured/derivatives.js';
 export { type MeasuredDataOptions, measuredDataset, parseMeasurements } from './data/measured/measuredDataset.js';
+// The pixel pendulum (the paper's sixth task): frames rendered here, the autoencoder and its latent HNN.
+export { FRAME_SIDE, ROD_INTENSITY, renderPendulumFrame } from './pixels/render.js';
+export {
+  type PixelPendulumOptions,
+  type PixelPendulumData,
+  PENDULUM_V0,
+  pixelPendulumDataset,
+  pixelRows,
+  pixelRowState,
+} from './pixels/pixelDataset.js';
+export {
+  type PixelModelOptions,
+  type PixelParams,
+  type PixelParamTree,
+  type PixelModel,
+  pixelModel,
+  pixelLoss,
+} from './pixels/pixelModel.js';
+export { type PixelTrainOptions, type PixelTrainResult, trainPixelModel } from './pixels/pixelTraining.js';
+export {
+  type PixelEnergyOptions,
+  type PixelEnergyResult,
+  inFloat64,
+  pixelSplitLoss,
+  pixelLatents,
+  latentField,
+  latentHamiltonian,
+  latentRollout,
+  fitAffineMap,
+  pixelPendulumEnergy,
+  pixelEnergyMse,
+  decodeLaterFrames,
+} from './pixels/pixelMetrics.js';
 export {
   type ReferenceFileEntry,
   type ReferenceFileName,
