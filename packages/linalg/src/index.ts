@@ -73,7 +73,8 @@ export {
 export { sum, mean, max, min, reducedShape, type ReduceOptions } from './reduce.js';
 export { reshape, transpose, slice, pad, concat, stack, broadcastTo } from './manipulate.js';
 export { mulAdd } from './mulAdd.js';
-export { matmul, matmulInto, type MatmulOperand, dot, outer } from './matmul.js';
+export { matmul, matmulInto, type MatmulOperand, type MatmulIntoOptions, dot, outer } from './matmul.js';
+export { MatmulArena } from './wasm/matmulArena.js';
 export { matmulKernelNT } from './jsMatmulKernel.js';
 export {
   type MatmulKernel,

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
 import { type Shape, broadcastShapes, sizeOf } from './shape.js';
 import { resultDType } from './elementwise.js';
-import { getMatmulKernel } from './kernels.js';
+import { getMatmulBackend, getMatmulKernel } from './kernels.js';
+import type { MatmulArena } from './wasm/matmulArena.js';
 import { Tensor, type TypedArray, allocate, dtypeOf, requireTensor } from './Tensor.js';
 
 /** Batch offsets: for each output batch index, the matching offsets into the broadcast operands. */
@@ -84,12 +85,21 @@ export interface MatmulOperand {
   readonly transposed?: boolean;
 }
 
+/** Options of `matmulInto`. */
+export interface MatmulIntoOptions {
+  /**
+   * With the 'wasm' backend, products run on this arena's kernel, reading and writing its arrays in
+   * place (see MatmulArena); the same arithmetic, so the same bits.
+   */
+  readonly arena?: MatmulArena | null;
+}
+
 /**
  * `matmul` writing into a preallocated array: `out` must have the product's dtype and size.
  * Transposed operands are read in place (see MatmulOperand). The same kernels run in the same
  * order as `matmul` on the materialised operands, so the result has the same bits.
  */
-export function matmulInto(a: MatmulOperand, b: MatmulOperand, out: TypedArray): void {
+export function matmulInto(a: MatmulOperand, b: MatmulOperand, out: TypedArray, options: MatmulIntoOptions = {}): void {
   for (const [name, x] of [
     ['a', a],
     ['b', b],
@@ -114,7 +124,7 @@ export function matmulInto(a: MatmulOperand, b: MatmulOperand, out: TypedArray):
       `a ${dtypeOf(out)} array of ${out.length}`,
     );
   }
-  multiplyInto(shape, a.data, a.transposed === true, b.data, b.transposed === true, out);
+  multiplyInto(shape, a.data, a.transposed === true, b.data, b.transposed === true, out, options.arena ?? null);
 }
 
 function multiplyInto(
@@ -124,6 +134,7 @@ function multiplyInto(
   b: TypedArray,
   transposeB: boolean,
   out: TypedArray,
+  arena: MatmulArena | null = null,
 ): void {
   if (out instanceof Float64Array && m * k * n <= SMALL_PRODUCT) {
     // Element (i, p) of A at i·k + p, or at p·m + i when stored transposed; likewise for B.
@@ -135,14 +146,21 @@ function multiplyInto(
     return;
   }
   const kernel = getMatmulKernel(dtypeOf(out));
+  const dtype = dtypeOf(out);
+  const onArena = arena !== null && getMatmulBackend() === 'wasm' && m > 0 && k > 0 && n > 0;
+  const product = (ia: number, ib: number, ic: number, rows: number, ta: boolean) => {
+    if (!onArena || !arena.multiply(dtype, a, ia, ta, b, ib, transposeB, out, ic, rows, k, n)) {
+      kernel.matmul(a, ia, ta, b, ib, transposeB, out, ic, rows, k, n);
+    }
+  };
   if (!transposeA && sizeOf(bBatch) === 1 && aBatch.length === batch.length && sizeOf(aBatch) === sizeOf(batch)) {
     // One B for every batch entry and A not broadcast: the batch stacks A's rows, so it is a single
     // (batch·m × k) · (k × n) product (a batch of tangents times a weight matrix, for instance).
-    kernel.matmul(a, 0, false, b, 0, transposeB, out, 0, sizeOf(batch) * m, k, n);
+    product(0, 0, 0, sizeOf(batch) * m, false);
     return;
   }
   batchOffsets(batch, aBatch, bBatch).forEach(([ia, ib], index) => {
-    kernel.matmul(a, ia * m * k, transposeA, b, ib * k * n, transposeB, out, index * m * n, m, k, n);
+    product(ia * m * k, ib * k * n, index * m * n, m, transposeA);
   });
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import {
   type DType,
   InvalidArgumentError,
+  MatmulArena,
   type Tensor,
   type MatmulBackend,
   ShapeError,
@@ -10,9 +11,12 @@ import {
   cast,
   matmul,
   matmulInto,
+  randomKey,
+  randomNormal,
   sizeOf,
   transpose,
 } from '../src/index.js';
+import { WasmGemm } from '../src/wasm/wasmMatmulKernel.js';
 import { broadcastShapesArb, tensorOfShape, withMatmulBackend } from './helpers.js';
 
 // matmulInto runs the kernels of matmul in the same order; a transposed operand changes only where
@@ -22,6 +26,11 @@ import { broadcastShapesArb, tensorOfShape, withMatmulBackend } from './helpers.
 const BACKENDS: MatmulBackend[] = ['wasm', 'js'];
 const DTYPES: DType[] = ['float64', 'float32'];
 const CASES = BACKENDS.flatMap((backend) => DTYPES.map((dtype) => [backend, dtype] as const));
+
+/** A tensor of `shape` with values from a fixed seed (for the cases outside a property). */
+function tensorOfShapeSample(shape: number[]): Tensor {
+  return randomNormal(randomKey(3), shape);
+}
 
 /** The tensor with its last two axes swapped (materialised). */
 function swapLast(x: Tensor): Tensor {
@@ -61,6 +70,65 @@ describe('matmulInto', () => {
       { numRuns: 150 },
     );
   });
+
+  test.each(['float64', 'float32'] as const)(
+    'on an arena, with operands and result in its memory or not, equals matmul bit for bit (%s)',
+    (dtype) => {
+      const arena = MatmulArena.create(3 * 40 * 40 * 8, MatmulArena.scratchBytes(dtype, 40, 40, 40)) as MatmulArena;
+      expect(arena).not.toBeNull();
+      const arb = fc
+        .tuple(dim, dim, dim, fc.boolean(), fc.boolean(), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }))
+        .chain(([m, k, n, ta, tb, resident]) =>
+          fc.tuple(tensorOfShape([m, k]), tensorOfShape([k, n]), fc.constant([ta, tb, resident] as const)),
+        );
+      fc.assert(
+        fc.property(arb, ([a0, b0, [ta, tb, resident]]) => {
+          const [a, b] = [cast(a0, dtype), cast(b0, dtype)];
+          const expected = matmul(a, b);
+          // Arrays in the arena at 16-byte aligned slots of 40·40 elements; the others are ordinary arrays.
+          const place = (data: Float64Array | Float32Array, slot: number, inArena: boolean) => {
+            if (!inArena) return data.slice();
+            const view = arena.array(dtype, slot * 40 * 40 * 8, data.length);
+            view.set(data);
+            return view;
+          };
+          const operand = (x: Tensor, t: boolean, slot: number) => ({
+            data: place(t ? swapLast(x).data : x.data, slot, resident[slot]),
+            shape: x.shape,
+            transposed: t,
+          });
+          const out = place(allocate(dtype, sizeOf(expected.shape)), 2, resident[2]);
+          matmulInto(operand(a, ta, 0), operand(b, tb, 1), out, { arena });
+          expectSameBits(out, expected.data);
+        }),
+        { numRuns: 100 },
+      );
+      // Scratch too small for the product: the shared kernel runs instead, with the same bits.
+      const tiny = MatmulArena.create(64, 16) as MatmulArena;
+      const [a, b] = [cast(tensorOfShapeSample([30, 20]), dtype), cast(tensorOfShapeSample([20, 10]), dtype)];
+      const out = allocate(dtype, 300);
+      matmulInto({ data: a.data, shape: a.shape }, { data: b.data, shape: b.shape }, out, { arena: tiny });
+      expectSameBits(out, matmul(a, b).data);
+    },
+  );
+
+  test.each(['float64', 'float32'] as const)(
+    'packs a transposed A into the slivers of A under any cache blocking (%s)',
+    (dtype) => {
+      // Small blocks of k and m: several k blocks continue the sums, and slivers of every remainder.
+      const gemm = new WasmGemm(undefined, { kc: 5, aBlockBytes: 0 });
+      fc.assert(
+        fc.property(fc.tuple(dim, dim, dim), fc.integer({ min: 1, max: 1000 }), ([m, k, n], seed) => {
+          const a = cast(randomNormal(randomKey(seed), [m, k]), dtype);
+          const b = cast(randomNormal(randomKey(seed + 1), [k, n]), dtype);
+          const c = allocate(dtype, m * n);
+          expect(gemm.run(dtype, swapLast(a).data, 0, b.data, 0, c, 0, m, k, n, true, false)).toBe(true);
+          expectSameBits(c, withMatmulBackend('wasm', () => matmul(a, b)).data);
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 
   test('multiplies vectors as matmul does', () => {
     const arb = dim.chain((k) => fc.tuple(tensorOfShape([k]), tensorOfShape([k, 3]), tensorOfShape([3, k])));

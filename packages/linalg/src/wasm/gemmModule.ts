@@ -283,6 +283,71 @@ function packA(prec: Precision, shape: TileShape): FunctionBody {
 }
 
 /**
+ * As packA, from A stored transposed: Aᵀ (kc×m, row stride ldat bytes), so that A[i+q, p] =
+ * Aᵀ[p, i+q] and each step of a sliver copies consecutive elements of one row of Aᵀ. The packed
+ * block is the one packA makes from A, so the products are the same. Parameters: src (Aᵀ[0, 0] of
+ * the block), dst, m, kc (≥ 1), ldat.
+ */
+function packAT(prec: Precision, shape: TileShape): FunctionBody {
+  const f = new FunctionBody([i32, i32, i32, i32, i32]);
+  const [src, dst, m, kc, ldat] = [0, 1, 2, 3, 4];
+  const R = shape.rows;
+  const [i, rows, q, s, end] = Array.from({ length: 5 }, () => f.local(i32));
+  const start = () => {
+    f.get(src).get(i).i32(prec.bytes).emit(Op.i32Mul, Op.i32Add).tee(s);
+    f.get(kc).get(ldat).emit(Op.i32Mul, Op.i32Add).set(end);
+  };
+  const advance = (width: () => void) => {
+    f.increment(s, () => f.get(ldat));
+    f.increment(dst, () => {
+      width();
+      f.i32(prec.bytes).emit(Op.i32Mul);
+    });
+  };
+  f.whileLoop(
+    () => f.get(i).i32(R).emit(Op.i32Add).get(m).emit(Op.i32LeU),
+    () => {
+      start();
+      f.doWhile(
+        () => {
+          for (let r = 0; r < R; r++) {
+            f.get(dst)
+              .get(s)
+              .memory(prec.scalarLoad, prec.alignLog2, r * prec.bytes)
+              .memory(prec.scalarStore, prec.alignLog2, r * prec.bytes);
+          }
+          advance(() => f.i32(R));
+        },
+        () => f.get(s).get(end).emit(Op.i32Ne),
+      );
+      f.increment(i, () => f.i32(R));
+    },
+  );
+  // The last m mod R rows: `rows` consecutive elements per step.
+  f.get(m).get(i).emit(Op.i32Sub).tee(rows);
+  f.ifThen(() => {
+    start();
+    f.doWhile(
+      () => {
+        f.i32(0).set(q);
+        f.whileLoop(
+          () => f.get(q).get(rows).emit(Op.i32LtU),
+          () => {
+            f.get(dst).get(q).i32(prec.bytes).emit(Op.i32Mul, Op.i32Add);
+            f.get(s).get(q).i32(prec.bytes).emit(Op.i32Mul, Op.i32Add);
+            f.memory(prec.scalarLoad, prec.alignLog2).memory(prec.scalarStore, prec.alignLog2);
+            f.increment(q, () => f.i32(1));
+          },
+        );
+        advance(() => f.get(rows));
+      },
+      () => f.get(s).get(end).emit(Op.i32Ne),
+    );
+  });
+  return f;
+}
+
+/**
  * The macro-kernel on one block: C[0:m, 0:n] (+)= A[0:m, 0:kc] · B[0:kc, 0:n] from packed A and B.
  * Column panels are the outer loop and row slivers the inner one, so one B panel (kc×W) stays in
  * L1 while the slivers of the A block (kept small enough for L2 by the caller) stream past it —
@@ -384,11 +449,12 @@ function addPrecision(functions: ModuleFunctions, prec: Precision, shape: TileSh
     tiles.scalar[r] = functions.push({ body: tile(prec, r, 0, false) }) - 1;
   }
   functions.push({ body: packA(prec, shape), exportName: `packA_${prec.name}` });
+  functions.push({ body: packAT(prec, shape), exportName: `packAT_${prec.name}` });
   functions.push({ body: packB(prec, shape), exportName: `packB_${prec.name}` });
   functions.push({ body: macroKernel(prec, shape, tiles), exportName: `macro_${prec.name}` });
 }
 
-/** The module's bytes: exports `memory` and, for f64 and f32, `packA_*`, `packB_*` and `macro_*`. */
+/** The module's bytes: exports `memory` and, for f64 and f32, `packA_*`, `packAT_*`, `packB_*` and `macro_*`. */
 export function gemmModuleBytes(config: GemmConfig = DEFAULT_GEMM_CONFIG): Uint8Array {
   const functions: ModuleFunctions = [];
   addPrecision(functions, F64, config.f64);

@@ -61,8 +61,22 @@ interface Precision {
   rows: number;
   width: number;
   packA: PackA;
+  packAT: PackA;
   packB: PackB;
   macro: Macro;
+}
+
+const modules = new Map<string, object>();
+
+/** The module of a tile configuration, compiled once (instances, each with its own memory, share it). */
+function compiledModule(config: GemmConfig): object {
+  const key = JSON.stringify(config);
+  let module = modules.get(key);
+  if (module === undefined) {
+    module = new (wasmApi as NonNullable<typeof wasmApi>).Module(gemmModuleBytes(config));
+    modules.set(key, module);
+  }
+  return module;
 }
 
 /**
@@ -79,7 +93,7 @@ export class WasmGemm {
     private readonly blocking: Blocking = DEFAULT_BLOCKING,
   ) {
     if (wasmApi === undefined) throw new Error('WasmGemm: this engine has no WebAssembly');
-    const instance = new wasmApi.Instance(new wasmApi.Module(gemmModuleBytes(config)), {});
+    const instance = new wasmApi.Instance(compiledModule(config), {});
     const exports = instance.exports as { memory: WasmMemory } & Record<string, PackA & PackB & Macro>;
     this.memory = exports.memory;
     const precision = (bytes: number, lanes: number, name: string, shape: TileShape): Precision => ({
@@ -87,6 +101,7 @@ export class WasmGemm {
       rows: shape.rows,
       width: shape.vectors * lanes,
       packA: exports[`packA_${name}`],
+      packAT: exports[`packAT_${name}`],
       packB: exports[`packB_${name}`],
       macro: exports[`macro_${name}`],
     });
@@ -113,11 +128,85 @@ export class WasmGemm {
   }
 
   /**
-   * C = A·B in `dtype` arithmetic: copies A and B into linear memory, then for each block of kc
-   * steps packs B's panels, and for each block of mc rows packs A's slivers and runs the
-   * macro-kernel; finally copies C out. Returns false, computing nothing, when the operands do
-   * not fit in memory. Requires m, k, n ≥ 1. With `transposeA` (`transposeB`), `a` (`b`) holds the
-   * operand's transpose, k×m (n×k) row-major, which is transposed while it is copied in.
+   * Where a product's regions go from byte address `base` up, each 16-byte aligned: A and B when
+   * they are copied in, the packed B panels (kc × whole panels), the packed A block (mc × kc), and
+   * C when it is copied out; `end` is the first byte after them.
+   */
+  private layout(dtype: DType, m: number, k: number, n: number, base: number, copy: readonly boolean[]) {
+    const { bytes, rows, width } = this.precisions[dtype];
+    const kc = Math.min(k, this.blocking.kc);
+    const mc = Math.min(m, Math.max(rows, Math.floor(this.blocking.aBlockBytes / (kc * bytes * rows)) * rows));
+    let cursor = align16(base);
+    const take = (size: number) => {
+      const at = cursor;
+      cursor = align16(cursor + size);
+      return at;
+    };
+    const a = copy[0] ? take(m * k * bytes) : -1;
+    const b = copy[1] ? take(k * n * bytes) : -1;
+    const packedB = take(kc * (n - (n % width)) * bytes);
+    const packedA = take(mc * kc * bytes);
+    const c = copy[2] ? take(m * n * bytes) : -1;
+    return { kc, mc, a, b, packedB, packedA, c, end: cursor };
+  }
+
+  /**
+   * C = A·B in `dtype` arithmetic on operands in linear memory (byte addresses; A, B and C
+   * row-major): for each block of kc steps packs B's panels, and for each block of mc rows packs
+   * A's slivers and runs the macro-kernel.
+   */
+  private compute(
+    dtype: DType,
+    at: ReturnType<WasmGemm['layout']>,
+    a: number,
+    aTransposed: boolean,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+  ) {
+    const { bytes, packA, packAT, packB, macro } = this.precisions[dtype];
+    const [lda, ldb] = [k * bytes, n * bytes];
+    // A stored transposed (k×m) is packed from its rows into the same slivers.
+    const pack = (i0: number, p0: number, mb: number, kb: number) =>
+      aTransposed
+        ? packAT(a + p0 * m * bytes + i0 * bytes, at.packedA, mb, kb, m * bytes)
+        : packA(a + i0 * lda + p0 * bytes, at.packedA, mb, kb, lda);
+    for (let p0 = 0; p0 < k; p0 += at.kc) {
+      // Each entry of C is accumulated in the order p = 0, 1, …, k−1 across blocks too: the later
+      // blocks start from the partial sums stored in C (accumulate = 1).
+      const kb = Math.min(at.kc, k - p0);
+      packB(b + p0 * ldb, at.packedB, kb, n, ldb);
+      for (let i0 = 0; i0 < m; i0 += at.mc) {
+        const mb = Math.min(at.mc, m - i0);
+        pack(i0, p0, mb, kb);
+        macro(at.packedA, at.packedB, b + p0 * ldb, c + i0 * ldb, mb, kb, n, ldb, p0 > 0 ? 1 : 0);
+      }
+    }
+  }
+
+  /** Copies an operand into linear memory at byte address `to` (B transposed when stored transposed; converted, when of the other dtype). */
+  private copyIn(
+    dtype: DType,
+    x: TypedArray,
+    offset: number,
+    rows: number,
+    cols: number,
+    transposed: boolean,
+    to: number,
+  ) {
+    const view = this.views[dtype];
+    const at = to / this.precisions[dtype].bytes;
+    if (transposed) copyTransposed(x, offset, cols, rows, view, at);
+    else view.set(x.subarray(offset, offset + rows * cols), at);
+  }
+
+  /**
+   * C = A·B in `dtype` arithmetic: copies A and B into linear memory, multiplies, and copies C
+   * out. Returns false, computing nothing, when the operands do not fit in memory. Requires
+   * m, k, n ≥ 1. With `transposeA` (`transposeB`), `a` (`b`) holds the operand's transpose, k×m
+   * (n×k) row-major: Aᵀ is packed from its rows (packAT), Bᵀ transposed while it is copied in.
    */
   run(
     dtype: DType,
@@ -133,35 +222,81 @@ export class WasmGemm {
     transposeA = false,
     transposeB = false,
   ): boolean {
-    const { bytes, rows, width, packA, packB, macro } = this.precisions[dtype];
-    const kc = Math.min(k, this.blocking.kc);
-    const mc = Math.min(m, Math.max(rows, Math.floor(this.blocking.aBlockBytes / (kc * bytes * rows)) * rows));
-    // Layout, each region 16-byte aligned: A, B, packed B (kc × whole panels), packed A (mc × kc), C.
-    const pb = align16(m * k * bytes);
-    const packedB = align16(pb + k * n * bytes);
-    const packedA = align16(packedB + kc * (n - (n % width)) * bytes);
-    const pc = align16(packedA + mc * kc * bytes);
-    if (!this.reserve(pc + m * n * bytes)) return false;
-    const view = this.views[dtype];
-    // Copies convert if an operand is of the other dtype; a transposed operand is laid out row-major.
-    if (transposeA) copyTransposed(a, aOffset, k, m, view, 0);
-    else view.set(a.subarray(aOffset, aOffset + m * k), 0);
-    if (transposeB) copyTransposed(b, bOffset, n, k, view, pb / bytes);
-    else view.set(b.subarray(bOffset, bOffset + k * n), pb / bytes);
-    const [lda, ldb] = [k * bytes, n * bytes];
-    for (let p0 = 0; p0 < k; p0 += kc) {
-      // Each entry of C is accumulated in the order p = 0, 1, …, k−1 across blocks too: the later
-      // blocks start from the partial sums stored in C (accumulate = 1).
-      const kb = Math.min(kc, k - p0);
-      packB(pb + p0 * ldb, packedB, kb, n, ldb);
-      for (let i0 = 0; i0 < m; i0 += mc) {
-        const mb = Math.min(mc, m - i0);
-        packA(i0 * lda + p0 * bytes, packedA, mb, kb, lda);
-        macro(packedA, packedB, pb + p0 * ldb, pc + i0 * ldb, mb, kb, n, ldb, p0 > 0 ? 1 : 0);
-      }
-    }
-    c.set(view.subarray(pc / bytes, pc / bytes + m * n), cOffset);
+    const at = this.layout(dtype, m, k, n, 0, [true, true, true]);
+    if (!this.reserve(at.end)) return false;
+    this.copyIn(dtype, a, aOffset, m, k, false, at.a);
+    this.copyIn(dtype, b, bOffset, k, n, transposeB, at.b);
+    this.compute(dtype, at, at.a, transposeA, at.b, at.c, m, k, n);
+    const bytes = this.precisions[dtype].bytes;
+    c.set(this.views[dtype].subarray(at.c / bytes, at.c / bytes + m * n), cOffset);
     return true;
+  }
+
+  /** Bytes of scratch `runResident` needs for a product, at most (every operand copied). */
+  scratchBytes(dtype: DType, m: number, k: number, n: number): number {
+    return this.layout(dtype, m, k, n, 0, [true, true, true]).end + 16;
+  }
+
+  /** True when `x` is an array of `dtype` in this instance's linear memory. */
+  holds(x: TypedArray, dtype: DType): boolean {
+    return (
+      x.buffer === this.memory.buffer && (dtype === 'float64' ? x instanceof Float64Array : x instanceof Float32Array)
+    );
+  }
+
+  /**
+   * As `run`, but operands that already live in this instance's memory (arrays of the product's
+   * dtype over its buffer; B not transposed) are read, and C written, in place; the others
+   * are copied through the scratch area from byte address `scratch` up. Never grows the memory
+   * (views of it stay valid): returns false, computing nothing, when the scratch does not fit.
+   */
+  runResident(
+    dtype: DType,
+    a: TypedArray,
+    aOffset: number,
+    transposeA: boolean,
+    b: TypedArray,
+    bOffset: number,
+    transposeB: boolean,
+    c: TypedArray,
+    cOffset: number,
+    m: number,
+    k: number,
+    n: number,
+    scratch: number,
+  ): boolean {
+    const bytes = this.precisions[dtype].bytes;
+    const inPlace = [this.holds(a, dtype), !transposeB && this.holds(b, dtype), this.holds(c, dtype)];
+    const at = this.layout(
+      dtype,
+      m,
+      k,
+      n,
+      scratch,
+      inPlace.map((resident) => !resident),
+    );
+    if (at.end > this.memory.buffer.byteLength) return false;
+    const address = (x: TypedArray, offset: number) => x.byteOffset + offset * bytes;
+    if (!inPlace[0]) this.copyIn(dtype, a, aOffset, m, k, false, at.a);
+    if (!inPlace[1]) this.copyIn(dtype, b, bOffset, k, n, transposeB, at.b);
+    const addresses = [inPlace[0] ? address(a, aOffset) : at.a, inPlace[1] ? address(b, bOffset) : at.b];
+    const cAt = inPlace[2] ? address(c, cOffset) : at.c;
+    this.compute(dtype, at, addresses[0], transposeA, addresses[1], cAt, m, k, n);
+    if (!inPlace[2]) c.set(this.views[dtype].subarray(at.c / bytes, at.c / bytes + m * n), cOffset);
+    return true;
+  }
+
+  /** Grows the memory to at least `bytes` now (false if it cannot); for arenas sized once. */
+  allocate(bytes: number): boolean {
+    return this.reserve(bytes);
+  }
+
+  /** Typed arrays over this instance's memory, as it is now (a later growth detaches them). */
+  array(dtype: DType, byteOffset: number, size: number): TypedArray {
+    const buffer = this.memory.buffer;
+    return dtype === 'float64'
+      ? new Float64Array(buffer, byteOffset, size)
+      : new Float32Array(buffer, byteOffset, size);
   }
 }
 

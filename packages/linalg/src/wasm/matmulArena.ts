@@ -1,0 +1,86 @@
+import type { DType, TypedArray } from '../Tensor.js';
+import { WasmGemm, wasmSimdSupported } from './wasmMatmulKernel.js';
+
+/**
+ * Memory for arrays that matrix products read and write in place: a WebAssembly SIMD kernel with
+ * linear memory of its own, sized once. Arrays taken from the arena (`array`) are views of that
+ * memory, so a product of them (`multiply`) skips the copies in and out that the shared kernel
+ * makes; other operands are copied through the scratch area above them. A compiled program keeps
+ * its intermediates here. The arithmetic is the shared WebAssembly kernel's, so the bits are too.
+ */
+export class MatmulArena {
+  private constructor(
+    private readonly gemm: WasmGemm,
+    /** Bytes of the array area; the scratch starts here. */
+    private readonly arrayBytes: number,
+  ) {}
+
+  /**
+   * An arena with `arrayBytes` for arrays and `scratchBytes` of scratch (see `scratchBytes`), or
+   * null where WebAssembly SIMD is unavailable or the memory cannot be had.
+   */
+  static create(arrayBytes: number, scratchBytes: number): MatmulArena | null {
+    if (!wasmSimdSupported()) return null;
+    const gemm = new WasmGemm();
+    const start = Math.ceil(arrayBytes / 16) * 16;
+    return gemm.allocate(start + scratchBytes) ? new MatmulArena(gemm, start) : null;
+  }
+
+  /** Scratch bytes that suffice for a product of m×k by k×n in `dtype`, whatever is copied. */
+  static scratchBytes(dtype: DType, m: number, k: number, n: number): number {
+    return scratchProbe().scratchBytes(dtype, m, k, n);
+  }
+
+  /** An array of `size` elements of `dtype` at `byteOffset` (a multiple of 16) of the array area. */
+  array(dtype: DType, byteOffset: number, size: number): TypedArray {
+    const bytes = dtype === 'float64' ? 8 : 4;
+    if (byteOffset % 16 !== 0 || byteOffset + size * bytes > this.arrayBytes) {
+      throw new RangeError(`MatmulArena.array: ${size} ${dtype} at byte ${byteOffset} is outside the array area`);
+    }
+    return this.gemm.array(dtype, byteOffset, size);
+  }
+
+  /**
+   * C = op(A)·op(B) for m×k by k×n blocks at the given element offsets, as the WebAssembly kernel's
+   * `matmul`; false, computing nothing, when the scratch is too small (the caller then uses the
+   * shared kernel). Requires m, k, n ≥ 1.
+   */
+  multiply(
+    dtype: DType,
+    a: TypedArray,
+    aOffset: number,
+    transposeA: boolean,
+    b: TypedArray,
+    bOffset: number,
+    transposeB: boolean,
+    c: TypedArray,
+    cOffset: number,
+    m: number,
+    k: number,
+    n: number,
+  ): boolean {
+    return this.gemm.runResident(
+      dtype,
+      a,
+      aOffset,
+      transposeA,
+      b,
+      bOffset,
+      transposeB,
+      c,
+      cOffset,
+      m,
+      k,
+      n,
+      this.arrayBytes,
+    );
+  }
+}
+
+let probe: WasmGemm | undefined;
+
+/** An instance used only to compute layouts (its memory is never grown). */
+function scratchProbe(): WasmGemm {
+  probe ??= new WasmGemm();
+  return probe;
+}
