@@ -507,6 +507,28 @@ describe('the compiled program’s memory', () => {
   });
 });
 
+describe('jit on either matmul backend', () => {
+  test.each(DTYPES)(
+    'uses the kernel eager evaluation uses, also when the backend changes after compiling (%s)',
+    (dtype) => {
+      const before = L.getMatmulBackend();
+      try {
+        const f = (a: Value, b: Value) => tanh(matmul(transpose(a), tanh(matmul(a, b))));
+        const compiled = jit(f);
+        const [a, b] = [seeded([60, 40], 1, dtype, 2, false), seeded([40, 50], 2, dtype, 2, false)];
+        for (const backend of L.availableMatmulBackends()) {
+          L.setMatmulBackend(backend);
+          // float32 products accumulate in float32 on 'wasm' and in float64 on 'js': the bits follow the backend.
+          expectSameBits(compiled(a, b), f(a, b));
+          expectSameBits(jit(f)(a, b), f(a, b));
+        }
+      } finally {
+        L.setMatmulBackend(before);
+      }
+    },
+  );
+});
+
 describe('jit of scan with large carries', () => {
   test.each(DTYPES)('runs the compiled body per iteration with the eager bits (%s)', (dtype) => {
     fc.assert(

@@ -1,7 +1,7 @@
-import { Tensor, type TypedArray, allocate, matmulInto } from '@liouville/linalg';
+import { MatmulArena, Tensor, type TypedArray, allocate, getMatmulBackend, matmulInto } from '@liouville/linalg';
 import { rules } from '../rules/index.js';
 import { arrayName, clusterSource } from './arrayCodegen.js';
-import { type MemoryPlan, allocateViews, planMemory } from './arrayMemory.js';
+import { type MemoryPlan, allocateViews, bufferBytes, planMemory } from './arrayMemory.js';
 import { type Schedule, Scheduler, type Step } from './arraySchedule.js';
 import type { Equation, LoopEquation, Program, Var } from './ir.js';
 
@@ -28,14 +28,35 @@ interface Tables {
   readonly loops: ((...arrays: TypedArray[]) => TypedArray[])[];
 }
 
-function matmulStep(step: Extract<Step, { kind: 'matmul' }>): Tables['matmuls'][number] {
+function matmulStep(step: MatmulStep, arena: MatmulArena | null): Tables['matmuls'][number] {
   const { a, b } = step;
+  const options = { arena };
   return (x, y, out) =>
     matmulInto(
       { data: x, shape: a.shape, transposed: a.transposed },
       { data: y, shape: b.shape, transposed: b.transposed },
       out,
+      options,
     );
+}
+
+type MatmulStep = Extract<Step, { kind: 'matmul' }>;
+
+/**
+ * The arena of a program with matrix products (null without one, or off the 'wasm' backend): room
+ * for its buffers and scratch for its largest product, all rows of a batch stacked.
+ */
+function matmulArena(schedule: Schedule, plan: MemoryPlan): MatmulArena | null {
+  const products = schedule.steps.filter((s): s is MatmulStep => s.kind === 'matmul');
+  if (products.length === 0 || getMatmulBackend() !== 'wasm') return null;
+  const scratch = Math.max(
+    ...products.map(({ a, b, out }) => {
+      const k = a.shape[a.shape.length - 1];
+      const n = b.shape.length === 1 ? 1 : b.shape[b.shape.length - 1];
+      return MatmulArena.scratchBytes(out.dtype, Math.max(1, out.size / Math.max(1, n)), k, n);
+    }),
+  );
+  return MatmulArena.create(bufferBytes(plan), scratch);
 }
 
 /** The eager kernel of an equation over arrays; a result sharing memory with an argument is copied (it may be a reused buffer). */
@@ -83,6 +104,7 @@ function generate(
   plan: MemoryPlan,
   pooled: readonly number[],
   compile: (p: Program) => Run,
+  arena: MatmulArena | null,
 ): { source: string; tables: Tables } {
   const tables: Tables = { matmuls: [], fallbacks: [], loops: [] };
   const functions: string[] = [];
@@ -109,7 +131,7 @@ function generate(
       }
       case 'matmul':
         lines.push(`M[${tables.matmuls.length}](${args([step.a.base, step.b.base, step.out])});`);
-        tables.matmuls.push(matmulStep(step));
+        tables.matmuls.push(matmulStep(step, arena));
         break;
       case 'fallback':
         lines.push(`const ${arrayName(step.eq.out)} = F[${tables.fallbacks.length}](${args(step.reads)});`);
@@ -140,7 +162,8 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
   const schedule = new Scheduler(program).run();
   const plan = planMemory(schedule);
   const pooled = [...plan.storage].filter(([, s]) => s.kind === 'pooled').map(([id]) => id);
-  const { source, tables } = generate(program, schedule, plan, pooled, compile);
+  const arena = matmulArena(schedule, plan);
+  const { source, tables } = generate(program, schedule, plan, pooled, compile, arena);
   const url = `\n//# sourceURL=liouville-jit-arrays-${programCount++}.js`;
   const factory = new Function('M', 'F', 'L', `${source}${url}`) as (
     m: Tables['matmuls'],
@@ -149,7 +172,7 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
   ) => (inputs: readonly TypedArray[], constants: readonly TypedArray[], views: readonly TypedArray[]) => TypedArray[];
   const run = factory(tables.matmuls, tables.fallbacks, tables.loops);
   const constants = program.constants.map((c) => c.value.data);
-  const byId = allocateViews(plan);
+  const byId = allocateViews(plan, arena);
   const views = pooled.map((id) => byId.get(id) as TypedArray);
   const shapes = program.outputs.map((v) => v.shape);
   return (inputs) => {

@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, allocate } from '@liouville/linalg';
+import { type DType, type MatmulArena, type TypedArray, allocate } from '@liouville/linalg';
 import { type ClusterOutputs, needsScratch } from './arrayCodegen.js';
 import { type LoopNest, planNest } from './arrayLoops.js';
 import type { Cluster, Schedule, Step } from './arraySchedule.js';
@@ -119,9 +119,26 @@ function bestFit(buffers: { dtype: DType; capacity: number }[], free: number[], 
   return best;
 }
 
-/** Allocates the buffers of a plan and the view of each pooled value (done once per compiled program). */
-export function allocateViews(plan: MemoryPlan): Map<number, TypedArray> {
-  const arrays = plan.buffers.map((b) => allocate(b.dtype, b.capacity));
+/** Bytes of the plan's buffers laid out one after another, each at a multiple of 16 bytes. */
+export function bufferBytes(plan: MemoryPlan): number {
+  return plan.buffers.reduce(
+    (total, b) => total + Math.ceil((b.capacity * (b.dtype === 'float64' ? 8 : 4)) / 16) * 16,
+    0,
+  );
+}
+
+/**
+ * Allocates the buffers of a plan and the view of each pooled value (done once per compiled
+ * program): in the matmul arena when there is one (so products read and write them in place).
+ */
+export function allocateViews(plan: MemoryPlan, arena: MatmulArena | null): Map<number, TypedArray> {
+  let offset = 0;
+  const arrays = plan.buffers.map((b) => {
+    if (arena === null) return allocate(b.dtype, b.capacity);
+    const array = arena.array(b.dtype, offset, b.capacity);
+    offset += Math.ceil((b.capacity * (b.dtype === 'float64' ? 8 : 4)) / 16) * 16;
+    return array;
+  });
   const views = new Map<number, TypedArray>();
   plan.storage.forEach((s, id) => {
     if (s.kind === 'pooled') views.set(id, arrays[s.buffer].subarray(0, s.size));
