@@ -62,7 +62,10 @@ describe('main', () => {
     ],
     [['simulate', '--system', 'pendulum', '--method', 'leapfrog', '--q0'], "flag '--q0' needs a value"],
     [['train', '--model', 'hnn'], "'train' needs --task"],
-    [['train', '--task', 'spring', '--model', 'mlp'], "unknown model 'mlp' (expected baseline, hnn)"],
+    [
+      ['train', '--task', 'spring', '--model', 'mlp'],
+      "unknown model 'mlp' (expected baseline, hnn, dhnn, lnn, srnn, hnn-fd)",
+    ],
     [['train', '--task', 'spring', '--model', 'hnn', '--steps', '0'], '--steps must be an integer >= 1'],
     [['reproduce', '--seeds', 'two'], "--seeds must be an integer in [1, 100], got 'two'"],
     [['reproduce', '--task', 'three-body', '--data', 'reference'], "no reference data for task 'three-body'"],

@@ -64,7 +64,11 @@ export { DataFileError } from './data/DataFileError.js';
 export type { OscillatorDatasetOptions } from './data/oscillator.js';
 export { springDataset } from './data/springDataset.js';
 export { pendulumDataset } from './data/pendulumDataset.js';
-export { dampedSpringDataset, type DampedSpringDatasetOptions } from './data/dampedSpringDataset.js';
+export {
+  dampedSpringDataset,
+  dampedSpringField,
+  type DampedSpringDatasetOptions,
+} from './data/dampedSpringDataset.js';
 export {
   doublePendulumDataset,
   doublePendulumVelocityField,

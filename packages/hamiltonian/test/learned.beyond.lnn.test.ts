@@ -11,6 +11,7 @@ import { describe, expect, test } from 'vitest';
 import {
   doublePendulum,
   doublePendulumDataset,
+  doublePendulumVelocityEnergy,
   doublePendulumVelocityField,
   fieldLoss,
   lagrangianAcceleration,
@@ -189,6 +190,9 @@ describe('doublePendulumDataset', () => {
       1e-7,
       1,
     );
+    // The velocity-coordinate energy of the library is the catalogue's H at p = M(θ)θ̇.
+    const E = doublePendulumVelocityEnergy();
+    expectClose(x.map(E), x.map(energy), 1e-12, 10);
     expect(() => doublePendulumDataset({ angles: [1, -1] })).toThrow(/angles/);
   });
 });

@@ -9,6 +9,7 @@ import {
   centralDifferenceTargets,
   energyDrift,
   rolloutErrors,
+  rolloutErrorsAgainstData,
   rolloutLoss,
   separableHnnModel,
   springDataset,
@@ -137,6 +138,16 @@ describe('rolloutErrors and energyDrift', () => {
     expect(() =>
       rolloutErrors({ truth: rotation(1), model: rotation(1), initialStates: starts, horizons: [0.15] }),
     ).toThrow(/multiples of 0.1/);
+  });
+
+  test('compare one rollout with measured states at the last measurement before each horizon', () => {
+    // Measurements of the unit rotation at uneven times (a gap between 0.4 and 1.5).
+    const times = [0, 0.2, 0.4, 1.5, 1.7];
+    const states = rotation(1)(tensor([1, 0]), times);
+    const errors = rolloutErrorsAgainstData({ states, times, model: rotation(1.1), horizons: [1, 1.7] });
+    expect(errors.map((e) => e.horizon)).toEqual([0.4, 1.7]);
+    // At time t the two unit-radius rotations are 2(1 − cos 0.1t) apart in squared distance, over 2 coordinates.
+    errors.forEach((e) => expect(e.error.mean).toBeCloseTo(1 - Math.cos(0.1 * e.horizon), 12));
   });
 
   test('measure how far the energy moves: none for a rotation, e^{−2γt} − 1 for a decaying one', () => {

@@ -22,6 +22,7 @@ import {
   parseTaskName,
   taskSpec,
 } from '../tasks.js';
+import { comparisonOptions, runComparison } from '../comparison/run.js';
 import { plotResults } from './plot.js';
 import { checkDataSource } from './train.js';
 
@@ -72,6 +73,12 @@ export const reproduceSpec: CommandSpec = {
         'Models trained at the same time, each on its own thread (the baseline and the HNN of a seed run side by side). Results are the same bits for any N.',
       defaultText: 'min(2, number of CPUs)',
     },
+    models: {
+      type: 'string',
+      value: 'LIST',
+      description:
+        'Compare these models instead of the paper\'s two: a comma-separated list of baseline, hnn, dhnn (dissipative HNN), lnn (Lagrangian network), srnn (separable HNN trained through leapfrog rollouts), hnn-fd (HNN on finite-difference ẋ). Tasks: spring, pendulum, real, damped-spring, double-pendulum or all. One table per task (test loss, energy figure, rollout errors at a few horizons, the paper\'s figures beside ours), written into results.json under "comparisons"; models train one after another.',
+    },
     quick: {
       type: 'boolean',
       description:
@@ -87,6 +94,8 @@ export const reproduceSpec: CommandSpec = {
     'liouville reproduce --task spring --seeds 1',
     'liouville reproduce --task all --seeds 3 --out results/full',
     'liouville reproduce --task two-body --data reference --steps 500 --eval-trajectories 5',
+    'liouville reproduce --task real --models baseline,hnn,dhnn',
+    'liouville reproduce --task double-pendulum --models baseline,hnn,lnn',
   ],
 };
 
@@ -196,6 +205,7 @@ export async function runReproduce(argv: readonly string[], io: CliIO): Promise<
     io.stdout(commandHelp(reproduceSpec));
     return 0;
   }
+  if (values.models !== undefined) return runComparison(io, argv, comparisonOptions(values, io));
   const o = reproduceOptions(values, io);
   const started = io.now();
   checkCanWriteIn(o.out);

@@ -7,19 +7,27 @@ import { saveTrainedModel } from '../modelFile.js';
 import { checkCanWriteIn, outputTarget } from '../outputFile.js';
 import { DATA_SOURCES, type DataSource, MODEL_KINDS, hyperparametersFor, parseTaskName, taskSpec } from '../tasks.js';
 import { modelMetaOf, trainModel } from '../training.js';
+import { isBeyondThePaper, trainBeyond } from '../comparison/trainCommand.js';
 
 /** `liouville train`: one model of one task, saved with its metadata. */
 export const trainSpec: CommandSpec = {
   name: 'train',
   summary:
     'Train one model (the HNN or the baseline) on one task with the reference hyperparameters and save its parameters.',
-  synopsis: '--task TASK --model hnn|baseline [--seed S] [--steps N] [--data generated|reference] [--out FILE]',
+  synopsis:
+    '--task TASK --model hnn|baseline|dhnn|lnn|srnn|hnn-fd [--seed S] [--steps N] [--data generated|reference] [--out FILE]',
   flags: {
-    task: { type: 'string', value: 'TASK', description: 'spring, pendulum, real, two-body or three-body.' },
+    task: {
+      type: 'string',
+      value: 'TASK',
+      description:
+        'spring, pendulum, real, two-body or three-body; beyond the paper: damped-spring, double-pendulum (angles and angular velocities).',
+    },
     model: {
       type: 'string',
       value: 'KIND',
-      description: 'hnn (Hamiltonian Neural Network) or baseline (MLP predicting ẋ).',
+      description:
+        'hnn (Hamiltonian Neural Network) or baseline (MLP predicting ẋ); beyond the paper (spring, pendulum, real, damped-spring, double-pendulum): dhnn (dissipative HNN), lnn (Lagrangian Neural Network, double-pendulum), srnn (separable HNN trained through leapfrog rollouts), hnn-fd (HNN on finite-difference ẋ).',
     },
     seed: {
       type: 'string',
@@ -70,8 +78,10 @@ export function runTrain(argv: readonly string[], io: CliIO): number {
     io.stdout(commandHelp(trainSpec));
     return 0;
   }
-  const [taskName] = parseTaskName(requiredFlag(trainSpec, values, 'task'), false);
-  requiredFlag(trainSpec, values, 'model');
+  const taskText = requiredFlag(trainSpec, values, 'task');
+  const modelText = requiredFlag(trainSpec, values, 'model');
+  if (isBeyondThePaper(taskText, modelText)) return trainBeyond(io, values, taskText, modelText);
+  const [taskName] = parseTaskName(taskText, false);
   const kind = choiceFlag(values, 'model', MODEL_KINDS, 'hnn', 'model');
   const seed = integerFlag(values, 'seed', 0, 0);
   const task = taskSpec(taskName);

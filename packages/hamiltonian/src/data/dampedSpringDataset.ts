@@ -10,6 +10,11 @@ export interface DampedSpringDatasetOptions extends OscillatorDatasetOptions {
   readonly damping?: number;
 }
 
+/** The damped spring's field ẋ = (2p, −2q − γp) of one state (see `dampedSpringDataset`). */
+export function dampedSpringField(damping: number): PhaseField {
+  return (x) => Float64Array.of(2 * x[1], -2 * x[0] - damping * x[1]);
+}
+
 /**
  * The spring H = q² + p² of the HNN paper's first task with linear friction on the momentum:
  *   q̇ = ∂H/∂p = 2p,   ṗ = −∂H/∂q − γp = −2q − γp,
@@ -32,7 +37,7 @@ export function dampedSpringDataset(options?: DampedSpringDatasetOptions): Datas
   const trainFraction = fractionOption(op, 'trainFraction', o.trainFraction ?? 0.5);
   const dtype = checkDType(op, o.dtype ?? 'float64');
   const [rtol, atol] = [o.rtol ?? 1e-10, o.atol ?? 1e-12];
-  const field: PhaseField = (x) => Float64Array.of(2 * x[1], -2 * x[0] - damping * x[1]);
+  const field = dampedSpringField(damping);
   const spec = { field, width: 2, seed, trajectories, points, tSpan, rtol, atol, noise };
   const table = sampleFieldTrajectories({ ...spec, initialState: circleState(radius) });
   const nTrain = Math.floor(trajectories * trainFraction);

@@ -51,6 +51,21 @@ export function doublePendulumVelocityField(options: DoublePendulumOptions = {})
 }
 
 /**
+ * The double pendulum's energy E = T + V in angles and angular velocities, one row (θ₁, θ₂, θ̇₁, θ̇₂):
+ * T = ½θ̇ᵀM(θ)θ̇ with the mass matrix of `doublePendulum`, V = (m₁ + m₂)gl₁(1 − cos θ₁) + m₂gl₂(1 − cos θ₂)
+ * (the catalogue's H at p = M(θ)θ̇).
+ */
+export function doublePendulumVelocityEnergy(options: DoublePendulumOptions = {}): (x: ArrayLike<number>) => number {
+  const { m1, m2, l1, l2, g } = doublePendulum(options).params as Record<string, number>;
+  return (x) => {
+    const [t1, t2, w1, w2] = [x[0], x[1], x[2], x[3]];
+    const kinetic =
+      0.5 * (m1 + m2) * l1 * l1 * w1 * w1 + 0.5 * m2 * l2 * l2 * w2 * w2 + m2 * l1 * l2 * w1 * w2 * Math.cos(t1 - t2);
+    return kinetic + (m1 + m2) * g * l1 * (1 - Math.cos(t1)) + m2 * g * l2 * (1 - Math.cos(t2));
+  };
+}
+
+/**
  * Trajectories of the catalogue's double pendulum in the coordinates a camera measures, angles and
  * angular velocities: rows x = (θ₁, θ₂, θ̇₁, θ̇₂), targets (θ̇, θ̈). The velocities are NOT the
  * canonical momenta (p = M(θ)θ̇ with a configuration-dependent mass matrix): the task of the

@@ -28,8 +28,10 @@ export {
   type HorizonError,
   type EnergyDriftOptions,
   type EnergyDriftResult,
+  type DataRolloutErrorOptions,
   meanEstimate,
   rolloutErrors,
+  rolloutErrorsAgainstData,
   energyDrift,
 } from './trajectoryMetrics.js';
 export { fieldLoss } from './loss.js';

@@ -105,3 +105,39 @@ export function energyDrift(options: EnergyDriftOptions): EnergyDriftResult {
     finalRelativeChange: meanEstimate(traces.map((e) => (e[e.length - 1] - e[0]) / e[0])),
   };
 }
+
+/** Options of `rolloutErrorsAgainstData`. */
+export interface DataRolloutErrorOptions {
+  /** The measured states [N, 2n]; the model starts from the first. */
+  readonly states: Tensor;
+  /** Their times relative to the first (increasing, times[0] = 0). */
+  readonly times: readonly number[];
+  readonly model: Rollout;
+  /** Times after the start; each is compared at the last measurement at or before it. */
+  readonly horizons: readonly number[];
+}
+
+/**
+ * The squared state error (1/2n)‖x_model(t) − x_data(t)‖² of one rollout from the first measured
+ * state, at the measurement nearest below each horizon (measured data have gaps). The ± is not
+ * defined for a single trajectory (NaN).
+ */
+export function rolloutErrorsAgainstData(options: DataRolloutErrorOptions): HorizonError[] {
+  const { states, times } = options;
+  const width = states.shape[1];
+  if (states.shape.length !== 2 || states.shape[0] !== times.length || times[0] !== 0) {
+    throw new InvalidArgumentError(
+      'rolloutErrorsAgainstData: states, times',
+      'one row per time, from t = 0',
+      times.length,
+    );
+  }
+  const model = options.model(new Tensor(states.data.slice(0, width), [width]), times);
+  return options.horizons.map((horizon) => {
+    let k = 0;
+    while (k + 1 < times.length && times[k + 1] <= horizon + 1e-9) k++;
+    let total = 0;
+    for (let j = 0; j < width; j++) total += (model.data[k * width + j] - states.data[k * width + j]) ** 2;
+    return { horizon: times[k], error: { mean: total / width, error: Number.NaN } };
+  });
+}

@@ -1,0 +1,150 @@
+import {
+  type Dataset,
+  type Estimate,
+  type FieldModel,
+  type Split,
+  type TrainHistory,
+  baselineModel,
+  centralDifferenceTargets,
+  dhnnModel,
+  hnnModel,
+  lnnModel,
+  separableHnnModel,
+  splitLoss,
+  train,
+  trainRollout,
+  trajectorySegments,
+} from '@liouville/hamiltonian';
+import { type MlpParams, adam } from '@liouville/nn';
+import { UsageError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { progressLine } from '../progress.js';
+import type { Hyperparameters } from '../tasks.js';
+import { evalEveryFor } from '../training.js';
+
+/**
+ * The models `reproduce --models` and `train --model` know beyond the paper's two: the dissipative
+ * HNN (Sosanya & Greydanus 2022), the Lagrangian Neural Network (Cranmer et al. 2020), the separable
+ * HNN trained through leapfrog rollouts (SRNN, Chen et al. 2020), and the HNN trained on
+ * central-difference estimates of ẋ from the observed states (what a derivative-trained model has
+ * when only states were measured).
+ */
+export const COMPARISON_MODELS = ['baseline', 'hnn', 'dhnn', 'lnn', 'srnn', 'hnn-fd'] as const;
+/** A model name of `--models`. */
+export type ComparisonModel = (typeof COMPARISON_MODELS)[number];
+
+/** Display names, as in the papers. */
+export const MODEL_TITLES: Readonly<Record<ComparisonModel, string>> = {
+  baseline: 'baseline',
+  hnn: 'HNN',
+  dhnn: 'DHNN',
+  lnn: 'LNN',
+  srnn: 'SRNN',
+  'hnn-fd': 'HNN (f.d. ẋ)',
+};
+
+/** Parses `--models a,b,c`: known names, each once. */
+export function parseModels(text: string): ComparisonModel[] {
+  const names = text.split(',').map((s) => s.trim());
+  for (const name of names) {
+    if (!(COMPARISON_MODELS as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `unknown model '${name}' in --models (expected a comma-separated list of ${COMPARISON_MODELS.join(', ')})`,
+      );
+    }
+  }
+  if (new Set(names).size !== names.length) throw new UsageError(`--models names a model twice: '${text}'`);
+  return names as ComparisonModel[];
+}
+
+/** Leapfrog steps per observation interval and observations per segment of the SRNN's rollout training. */
+export const SRNN_TRAINING = { segmentSteps: 5, substeps: 2, batchSegments: 128 } as const;
+
+/**
+ * The model of a kind with a task's architecture. The LNN uses softplus (its paper's choice: it
+ * needs non-zero second derivatives); every other model the task's activation.
+ */
+export function buildComparisonModel(kind: ComparisonModel, inputDim: number, h: Hyperparameters): FieldModel {
+  const options = { inputDim, hiddenDim: h.hiddenDim, hiddenLayers: h.hiddenLayers, activation: h.activation };
+  switch (kind) {
+    case 'baseline':
+      return baselineModel(options);
+    case 'hnn':
+    case 'hnn-fd':
+      return hnnModel({ ...options, fieldType: 'solenoidal' });
+    case 'dhnn':
+      return dhnnModel(options);
+    case 'lnn':
+      return lnnModel({ inputDim, hiddenDim: h.hiddenDim, hiddenLayers: h.hiddenLayers });
+    case 'srnn':
+      return separableHnnModel(options);
+  }
+}
+
+/** One trained model of a comparison: parameters, curves, both splits' losses and timings. */
+export interface TrainedComparison {
+  readonly kind: ComparisonModel;
+  readonly model: FieldModel;
+  readonly params: MlpParams;
+  readonly history: TrainHistory;
+  readonly status: 'completed' | 'diverged';
+  readonly message: string;
+  readonly stepsDone: number;
+  readonly trainLoss: Estimate;
+  readonly testLoss: Estimate;
+  readonly trainSeconds: number;
+}
+
+/** The training split a kind learns from: the data as given, or with its targets estimated from the states. */
+function trainingSplits(kind: ComparisonModel, dataset: Dataset): { train: Split; test: Split } {
+  if (kind !== 'hnn-fd') return dataset;
+  return { train: centralDifferenceTargets(dataset.train), test: centralDifferenceTargets(dataset.test) };
+}
+
+/**
+ * Trains one model with the task's Adam settings: by `train` on ẋ targets, or (SRNN) by
+ * `trainRollout` on every window of 6 consecutive training observations, 128 windows per step,
+ * 2 leapfrog steps per observation interval. Losses are the MSE of ẋ on both splits for every kind.
+ */
+export function trainComparisonModel(
+  io: CliIO,
+  kind: ComparisonModel,
+  inputDim: number,
+  dataset: Dataset,
+  h: Hyperparameters,
+  seed: number,
+  label: string,
+): TrainedComparison {
+  const model = buildComparisonModel(kind, inputDim, h);
+  const progress = progressLine(io, label, h.steps);
+  const started = io.now();
+  const optimiser = adam({ lr: h.learningRate, weightDecay: h.weightDecay });
+  const common = { steps: h.steps, optimiser, seed, evalEvery: evalEveryFor(h.steps) };
+  const onStep = ({ step, trainLoss }: { step: number; trainLoss: number }) => progress.update(step, trainLoss);
+  const result =
+    kind === 'srnn'
+      ? trainRollout({
+          ...common,
+          model: model as ReturnType<typeof separableHnnModel>,
+          data: { train: segmentsOf(dataset.train, 'train'), test: segmentsOf(dataset.test, 'test') },
+          substeps: SRNN_TRAINING.substeps,
+          batchSize: SRNN_TRAINING.batchSegments,
+          onStep,
+        })
+      : train({ ...common, model, data: trainingSplits(kind, dataset), batchSize: h.batchSize ?? undefined, onStep });
+  const trainSeconds = (io.now() - started) / 1000;
+  const trainLoss = splitLoss(model, result.params, dataset.train);
+  const testLoss = splitLoss(model, result.params, dataset.test);
+  const summary = `${result.status}: train ${trainLoss.mean.toExponential(3)}, test ${testLoss.mean.toExponential(3)}`;
+  progress.done(result.status === 'completed' ? summary : `${summary} (${result.message})`);
+  return { kind, model, ...result, trainLoss, testLoss, trainSeconds };
+}
+
+/** Windows of the SRNN's training: a split without evenly sampled trajectories is a usage error. */
+function segmentsOf(split: Split, name: string) {
+  try {
+    return trajectorySegments(split, { steps: SRNN_TRAINING.segmentSteps });
+  } catch (error) {
+    throw new UsageError(`srnn needs evenly sampled trajectories in the ${name} split: ${(error as Error).message}`);
+  }
+}

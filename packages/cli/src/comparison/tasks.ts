@@ -1,0 +1,215 @@
+import {
+  type Dataset,
+  type Rollout,
+  dampedSpringDataset,
+  dampedSpringField,
+  dopri5Rollout,
+  doublePendulumDataset,
+  doublePendulumVelocityEnergy,
+  doublePendulumVelocityField,
+  massSpring,
+} from '@liouville/hamiltonian';
+import { Tensor } from '@liouville/linalg';
+import { UsageError } from '../errors.js';
+import { energyOf, truthRollouts } from '../evaluation.js';
+import { protocolFor } from '../protocols.js';
+import type { ReferenceFile } from '../reference.js';
+import { type DataOrigin, type DataSource, type Hyperparameters, type TaskSpec, taskSpec } from '../tasks.js';
+import type { ComparisonModel } from './models.js';
+
+/**
+ * The tasks of a model comparison (`reproduce --models`): three of the paper's, with its data and
+ * energy protocol, and two beyond it — a damped spring (known friction, for the dissipative HNN) and
+ * the double pendulum in angles and angular velocities (for the Lagrangian network).
+ */
+export const COMPARISON_TASKS = ['spring', 'pendulum', 'real', 'damped-spring', 'double-pendulum'] as const;
+/** A task name of a comparison. */
+export type ComparisonTaskName = (typeof COMPARISON_TASKS)[number];
+
+/** How a task's rollouts are judged: against simulated truth from start states, or against one measured segment. */
+export type ComparisonEvaluation =
+  | {
+      readonly kind: 'simulated';
+      readonly truth: Rollout;
+      readonly starts: readonly Tensor[];
+      readonly energy: (x: Tensor) => number;
+      /** 'mse': (E(truth) − E(model))² along the rollouts, as the paper; 'drift': |E_model(t) − E_model(0)|. */
+      readonly energyMetric: 'mse' | 'drift';
+      readonly energyLabel: string;
+      /** End of the energy evaluation, one for all starts or one per start. */
+      readonly tEnd: number | readonly number[];
+      readonly points: number;
+      readonly rtol: number;
+      readonly atol: number;
+      readonly horizons: readonly number[];
+    }
+  | {
+      readonly kind: 'measured';
+      readonly states: Tensor;
+      readonly times: readonly number[];
+      readonly energy: (x: Tensor) => number;
+      readonly energyLabel: string;
+      readonly rtol: number;
+      readonly atol: number;
+      readonly horizons: readonly number[];
+    };
+
+/** A comparison task: data, settings, which models apply, and how rollouts are judged. */
+export interface ComparisonTask {
+  readonly name: ComparisonTaskName;
+  readonly title: string;
+  readonly inputDim: number;
+  readonly hyperparameters: Hyperparameters;
+  /** The paper's task whose Table 1 figures are printed beside ours, when there is one. */
+  readonly paper?: TaskSpec;
+  /** Models that make sense on the task's coordinates. */
+  readonly models: readonly ComparisonModel[];
+  /** The true damping rate, where known (the dissipative HNN's learned one is printed beside it). */
+  readonly damping?: number;
+  readonly load: (source: DataSource, seed: number) => { dataset: Dataset; origin: DataOrigin };
+  readonly evaluation: (dataset: Dataset, reference: ReferenceFile, count: number) => ComparisonEvaluation;
+}
+
+/** Canonical (q, p) tasks: every model but the LNN, which needs velocities. */
+const CANONICAL: readonly ComparisonModel[] = ['baseline', 'hnn', 'dhnn', 'srnn', 'hnn-fd'];
+
+/** A closed-form field of one state as a dopri5 rollout (the truth of the simulated tasks). */
+function fieldTruth(field: (x: Float64Array) => Float64Array, width: number): Rollout {
+  return dopri5Rollout((x) => new Tensor(field(x.data as Float64Array), [width]), { rtol: 1e-10, atol: 1e-10 });
+}
+
+/** One of the paper's one-degree-of-freedom tasks with its own protocol's start points, span and energy. */
+function paperTask(name: 'spring' | 'pendulum' | 'real'): ComparisonTask {
+  const spec = taskSpec(name);
+  return {
+    name,
+    title: spec.title,
+    inputDim: spec.inputDim,
+    hyperparameters: spec.hyperparameters,
+    paper: spec,
+    models: name === 'real' ? ['baseline', 'hnn', 'dhnn'] : CANONICAL,
+    load: spec.load,
+    evaluation: (dataset, reference, count) => {
+      const protocol = protocolFor(spec, reference, dataset, count);
+      const [set] = protocol.sets;
+      const metric = protocol.metrics.find((m) => m.paper && m.integrator === 'dopri5') ?? protocol.metrics[0];
+      const energy = energyOf(metric.energy);
+      if (set.kind === 'measured') {
+        const { states, times, rtol, atol } = set;
+        return { kind: 'measured', states, times, energy, energyLabel: metric.label, rtol, atol, horizons: [1, 5, 18] };
+      }
+      const truth = truthRollouts(protocol, spec.system()).get(set.key) as Rollout;
+      return {
+        kind: 'simulated',
+        truth,
+        starts: set.initialStates,
+        energy,
+        energyMetric: 'mse',
+        energyLabel: metric.label,
+        tEnd: set.tEnd,
+        points: set.points,
+        rtol: set.rtol,
+        atol: set.atol,
+        horizons: [2, 5, 20],
+      };
+    },
+  };
+}
+
+/** The spring with friction γ = 0.2 (dampedSpringDataset): its energy q² + p² decays. */
+const DAMPING = 0.2;
+const dampedSpring: ComparisonTask = {
+  name: 'damped-spring',
+  title: `Damped mass-spring (ṗ = −2q − γp, γ = ${DAMPING})`,
+  inputDim: 2,
+  hyperparameters: taskSpec('spring').hyperparameters,
+  models: CANONICAL,
+  damping: DAMPING,
+  load: (_source, seed) => ({ dataset: dampedSpringDataset({ seed, damping: DAMPING }), origin: 'generated' }),
+  evaluation: (dataset, _reference, count) => {
+    const H = massSpring({ variant: 'hnnCode' });
+    const starts = testStarts(dataset, count);
+    return {
+      kind: 'simulated',
+      truth: fieldTruth(dampedSpringField(DAMPING), 2),
+      starts,
+      energy: energyOf(H),
+      energyMetric: 'mse',
+      energyLabel: 'energy MSE against the truth (q² + p², which decays), t ∈ [0, 20]',
+      tEnd: 20,
+      points: 100,
+      rtol: 1e-10,
+      atol: 1e-10,
+      horizons: [2, 5, 20],
+    };
+  },
+};
+
+/** The double pendulum in (θ, θ̇): no canonical momenta, so no separable or finite-difference HNN. */
+const doublePendulum: ComparisonTask = {
+  name: 'double-pendulum',
+  title: 'Double pendulum in angles and angular velocities (m = l = g = 1)',
+  inputDim: 4,
+  // Minibatches of 256 rows: the LNN's step (a Hessian and a 2×2 solve per row, differentiated) is
+  // the expensive one; every model gets the same.
+  hyperparameters: { ...taskSpec('spring').hyperparameters, batchSize: 256, weightDecay: 0 },
+  models: ['baseline', 'hnn', 'dhnn', 'lnn'],
+  load: (_source, seed) => ({ dataset: doublePendulumDataset({ seed }), origin: 'generated' }),
+  evaluation: (dataset, _reference, count) => {
+    const energy = doublePendulumVelocityEnergy();
+    return {
+      kind: 'simulated',
+      truth: fieldTruth(doublePendulumVelocityField(), 4),
+      starts: testStarts(dataset, count),
+      energy: (x) => energy(x.data),
+      energyMetric: 'drift',
+      energyLabel: 'energy drift: mean |E(t) − E(0)| along each rollout, t ∈ [0, 50] (the truth conserves E)',
+      tEnd: 50,
+      points: 201,
+      rtol: 1e-9,
+      atol: 1e-9,
+      horizons: [1, 2, 5],
+    };
+  },
+};
+
+/** The first state of each of the first `count` test trajectories (their noisy first observation). */
+function testStarts(dataset: Dataset, count: number): Tensor[] {
+  const { x, trajectory } = dataset.test;
+  const width = x.shape[1];
+  const starts: Tensor[] = [];
+  const rows = x.shape[0];
+  for (let r = 0; r < rows && starts.length < count; r++) {
+    if (r === 0 || (trajectory !== undefined && trajectory[r] !== trajectory[r - 1])) {
+      starts.push(new Tensor(x.data.slice(r * width, (r + 1) * width), [width]));
+    }
+  }
+  return starts;
+}
+
+const TASKS: Readonly<Record<ComparisonTaskName, ComparisonTask>> = {
+  spring: paperTask('spring'),
+  pendulum: paperTask('pendulum'),
+  real: paperTask('real'),
+  'damped-spring': dampedSpring,
+  'double-pendulum': doublePendulum,
+};
+
+/** A comparison task by command-line name ('all': every one), or a UsageError listing them. */
+export function parseComparisonTasks(text: string): ComparisonTask[] {
+  if (text === 'all') return COMPARISON_TASKS.map((name) => TASKS[name]);
+  if (!(COMPARISON_TASKS as readonly string[]).includes(text)) {
+    throw new UsageError(`--models compares on ${COMPARISON_TASKS.join(', ')} or all; got '${text}'`);
+  }
+  return [TASKS[text as ComparisonTaskName]];
+}
+
+/** Checks every requested model applies to the task (the LNN needs velocities, the SRNN even trajectories). */
+export function checkModelsFor(task: ComparisonTask, models: readonly ComparisonModel[]): void {
+  const misfit = models.filter((m) => !task.models.includes(m));
+  if (misfit.length > 0) {
+    throw new UsageError(
+      `model${misfit.length > 1 ? 's' : ''} ${misfit.join(', ')} do${misfit.length > 1 ? '' : 'es'} not apply to task '${task.name}' (it takes ${task.models.join(', ')})`,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import { dirname, resolve } from 'node:path';
+import { type FlagValues, choiceFlag, integerFlag, stringFlag } from '../args.js';
+import { RuntimeError, UsageError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { type ModelMeta, MODEL_FORMAT, MODEL_VERSION, saveTrainedModel } from '../modelFile.js';
+import { checkCanWriteIn, outputTarget } from '../outputFile.js';
+import { DATA_SOURCES, MODEL_KINDS, TASK_NAMES } from '../tasks.js';
+import { COMPARISON_MODELS, trainComparisonModel } from './models.js';
+import { COMPARISON_TASKS, checkModelsFor, parseComparisonTasks } from './tasks.js';
+
+/** True when `train` is asked for a model or task beyond the paper's (handled by `trainBeyond`). */
+export function isBeyondThePaper(task: string, model: string): boolean {
+  return !(MODEL_KINDS as readonly string[]).includes(model) || !(TASK_NAMES as readonly string[]).includes(task);
+}
+
+/**
+ * `liouville train --model dhnn|lnn|srnn|hnn-fd` (or a task beyond the paper's: damped-spring,
+ * double-pendulum): trains one model as `reproduce --models` does and saves it with the metadata of
+ * `train`. `simulate --params` rolls out the paper's two kinds only.
+ */
+export function trainBeyond(io: CliIO, values: FlagValues, taskText: string, modelText: string): number {
+  if (!(COMPARISON_TASKS as readonly string[]).includes(taskText)) {
+    throw new UsageError(`model '${modelText}' trains on ${COMPARISON_TASKS.join(', ')}; got task '${taskText}'`);
+  }
+  const [task] = parseComparisonTasks(taskText);
+  const kind = choiceFlag(values, 'model', COMPARISON_MODELS, 'hnn', 'model');
+  checkModelsFor(task, [kind]);
+  const seed = integerFlag(values, 'seed', 0, 0);
+  const steps = values.steps === undefined ? undefined : integerFlag(values, 'steps', 1, 1);
+  const h = steps === undefined ? task.hyperparameters : { ...task.hyperparameters, steps };
+  const source = choiceFlag(values, 'data', DATA_SOURCES, 'generated', 'data source');
+  const out = resolve(io.cwd, stringFlag(values, 'out') ?? `${task.name}-${kind}-seed${seed}.params.json`);
+  const target = outputTarget(out);
+  checkCanWriteIn(dirname(target));
+  const { dataset, origin } = task.load(source, seed);
+  const trained = trainComparisonModel(io, kind, task.inputDim, dataset, h, seed, `${task.name} ${kind} seed ${seed}`);
+  const fmt = (e: { mean: number; error: number }) => `${e.mean.toExponential(4)} ± ${e.error.toExponential(2)}`;
+  io.stdout(`${task.name} ${kind} (seed ${seed}, ${trained.stepsDone} steps, ${origin} data)\n`);
+  io.stdout(`train loss ${fmt(trained.trainLoss)}\ntest loss  ${fmt(trained.testLoss)}\n`);
+  const meta = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    task: task.name,
+    model: kind,
+    inputDim: task.inputDim,
+    hyperparameters: h,
+    seed,
+    data: origin,
+    stepsDone: trained.stepsDone,
+    status: trained.status,
+    finalTrainLoss: trained.trainLoss.mean,
+    finalTestLoss: trained.testLoss.mean,
+  } as unknown as ModelMeta;
+  saveTrainedModel(target, trained.params, meta, io.env);
+  io.stdout(`saved ${out}\n`);
+  if (trained.status !== 'completed') throw new RuntimeError(`training diverged: ${trained.message} (saved ${out})`);
+  return 0;
+}
