@@ -80,6 +80,11 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): FlagValu
       tokens: true,
     });
     rejectRepeatedFlags(spec, tokens);
+    for (const [name, value] of Object.entries(values)) {
+      // No flag means anything when empty: `--out ''` would otherwise name the working folder.
+      if (value === '')
+        throw new UsageError(`flag '--${name}' needs a value, got an empty one (see 'liouville ${spec.name} --help')`);
+    }
     return values as FlagValues;
   } catch (error) {
     if (error instanceof UsageError) throw error;

@@ -32,7 +32,9 @@ export async function main(argv: readonly string[], io: CliIO = nodeIO()): Promi
   const specs = COMMANDS.map((c) => c.spec);
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     io.stdout(mainHelp(specs));
-    return first === undefined ? EXIT_USAGE : 0;
+    if (first !== undefined) return 0;
+    io.stderr("liouville: no command given (see 'liouville --help')\n");
+    return EXIT_USAGE;
   }
   if (first === '--version') {
     io.stdout(`liouville ${VERSION}\n`);

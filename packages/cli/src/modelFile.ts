@@ -5,6 +5,7 @@ import { Tensor, allFinite } from '@liouville/linalg';
 import { type JsonValue, type MlpParams, treeLeaves } from '@liouville/nn';
 import { loadParams, saveParams } from '@liouville/nn/node';
 import { RuntimeError, systemReason } from './errors.js';
+import { checkRegularFile } from './files.js';
 import { createFolder, removeStaleTemporaries } from './outputFile.js';
 import {
   type DataOrigin,
@@ -163,6 +164,7 @@ export interface ExpectedModel {
  * architecture or that are not finite are RuntimeErrors naming the file, all before any use.
  */
 export function loadModel(path: string, expected: ExpectedModel = {}): LoadedModel {
+  checkRegularFile(path, 'parameter file');
   const { params, meta } = loadParams(path);
   const checked = checkMeta(path, meta);
   if (expected.task !== undefined && checked.task !== expected.task) {
