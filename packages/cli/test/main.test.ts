@@ -64,7 +64,7 @@ describe('main', () => {
     [['train', '--model', 'hnn'], "'train' needs --task"],
     [
       ['train', '--task', 'spring', '--model', 'mlp'],
-      "unknown model 'mlp' (expected baseline, hnn, dhnn, lnn, srnn, hnn-fd)",
+      "unknown model 'mlp' (expected baseline, hnn, dhnn, lnn, srnn, hnn-fd, dhnn-fd)",
     ],
     [['train', '--task', 'spring', '--model', 'hnn', '--steps', '0'], '--steps must be an integer >= 1'],
     [['reproduce', '--seeds', 'two'], "--seeds must be an integer in [1, 100], got 'two'"],

@@ -55,6 +55,39 @@ describe('centralDifferenceTargets', () => {
   });
 });
 
+describe('uninterrupted stretches', () => {
+  // One trajectory x = t² sampled every 0.1 with two pauses: 0.0–0.3, a lone row at 0.7, then 1.2–1.4.
+  const times = [0, 0.1, 0.2, 0.3, 0.7, 1.2, 1.3, 1.4];
+  const split = {
+    x: tensor(times.map((t) => [t * t, 0])),
+    dxdt: tensor(times.map(() => [0, 0])),
+    t: tensor(times),
+    trajectory: new Int32Array(times.length),
+  };
+
+  test('central differences never reach across a pause and leave a lone row out', () => {
+    const fd = centralDifferenceTargets(split);
+    expect(numbers(fd.t as Tensor)).toEqual([0, 0.1, 0.2, 0.3, 1.2, 1.3, 1.4]);
+    // Central differences of t² are exact (2t) inside a stretch; one-sided ones at its ends are 2t ± dt.
+    const expected = [0.1, 0.2, 0.4, 0.5, 2.5, 2.6, 2.7];
+    expectClose(
+      numbers(fd.dxdt).filter((_, i) => i % 2 === 0),
+      expected,
+      1e-12,
+      1,
+    );
+  });
+
+  test('segments stay inside a stretch', () => {
+    const { states, dt } = trajectorySegments(split, { steps: 2 });
+    expect(dt).toBeCloseTo(0.1, 12);
+    // Windows of 3: two in the first stretch (from 0 and 0.1), one in the last (from 1.2).
+    expect(numbers(states).filter((_, i) => i % 2 === 0)).toEqual(
+      [0, 0.1, 0.2, 0.1, 0.2, 0.3, 1.2, 1.3, 1.4].map((t) => t * t),
+    );
+  });
+});
+
 describe('rolloutLoss', () => {
   test('has the parameter gradient of central differences through the leapfrog steps', () => {
     const model = separableHnnModel({ inputDim: 2, hiddenDim: 6 });

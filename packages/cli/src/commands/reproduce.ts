@@ -77,7 +77,7 @@ export const reproduceSpec: CommandSpec = {
       type: 'string',
       value: 'LIST',
       description:
-        'Compare these models instead of the paper\'s two: a comma-separated list of baseline, hnn, dhnn (dissipative HNN), lnn (Lagrangian network), srnn (separable HNN trained through leapfrog rollouts), hnn-fd (HNN on finite-difference ẋ). Tasks: spring, pendulum, real, damped-spring, double-pendulum or all. One table per task (test loss, energy figure, rollout errors at a few horizons, the paper\'s figures beside ours), written into results.json under "comparisons"; models train one after another.',
+        'Compare these models instead of the paper\'s two: a comma-separated list of baseline, hnn, dhnn (dissipative HNN), lnn (Lagrangian network), srnn (separable HNN trained through leapfrog rollouts), hnn-fd and dhnn-fd (HNN, DHNN on central-difference ẋ of the observed states). Tasks: spring, pendulum, real, damped-spring, double-pendulum or all. One table per task (test loss, energy figure, rollout errors at a few horizons, the paper\'s figures beside ours), written into results.json under "comparisons"; models train one after another.',
     },
     quick: {
       type: 'boolean',

@@ -15,7 +15,7 @@ export const trainSpec: CommandSpec = {
   summary:
     'Train one model (the HNN or the baseline) on one task with the reference hyperparameters and save its parameters.',
   synopsis:
-    '--task TASK --model hnn|baseline|dhnn|lnn|srnn|hnn-fd [--seed S] [--steps N] [--data generated|reference] [--out FILE]',
+    '--task TASK --model hnn|baseline|dhnn|lnn|srnn|hnn-fd|dhnn-fd [--seed S] [--steps N] [--data generated|reference] [--out FILE]',
   flags: {
     task: {
       type: 'string',
@@ -27,7 +27,7 @@ export const trainSpec: CommandSpec = {
       type: 'string',
       value: 'KIND',
       description:
-        'hnn (Hamiltonian Neural Network) or baseline (MLP predicting ẋ); beyond the paper (spring, pendulum, real, damped-spring, double-pendulum): dhnn (dissipative HNN), lnn (Lagrangian Neural Network, double-pendulum), srnn (separable HNN trained through leapfrog rollouts), hnn-fd (HNN on finite-difference ẋ).',
+        'hnn (Hamiltonian Neural Network) or baseline (MLP predicting ẋ); beyond the paper (spring, pendulum, real, damped-spring, double-pendulum): dhnn (dissipative HNN), lnn (Lagrangian Neural Network, double-pendulum), srnn (separable HNN trained through leapfrog rollouts), hnn-fd and dhnn-fd (HNN, DHNN on central-difference ẋ of the observed states).',
     },
     seed: {
       type: 'string',

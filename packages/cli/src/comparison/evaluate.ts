@@ -9,6 +9,7 @@ import {
   energyDrift,
   energyMse,
   energyMseAgainstData,
+  gridRollout,
   modelField,
   rolloutErrors,
   rolloutErrorsAgainstData,
@@ -42,10 +43,15 @@ function rolloutOf(trained: TrainedComparison, evaluation: ComparisonEvaluation,
   const { model, params } = trained;
   if (trained.kind === 'srnn') {
     const system = (model as SeparableHnnModel).system(params);
-    return (x0, tEval) => {
-      const substeps = Math.max(1, Math.ceil((tEval[1] - tEval[0]) / trainingStep - 1e-9));
-      return stepRollout((dt) => leapfrog(system, dt), model.inputDim / 2, substeps)(x0, tEval);
-    };
+    const onGrid = (spacing: number) =>
+      stepRollout(
+        (dt) => leapfrog(system, dt),
+        model.inputDim / 2,
+        Math.max(1, Math.ceil(spacing / trainingStep - 1e-9)),
+      );
+    // Measurements with gaps: step on their sampling grid and read the measured times off it.
+    if (evaluation.kind === 'measured') return gridRollout(onGrid(evaluation.spacing), evaluation.spacing);
+    return (x0, tEval) => onGrid(tEval[1] - tEval[0])(x0, tEval);
   }
   return dopri5Rollout(modelField(model, params), { rtol: evaluation.rtol, atol: evaluation.atol });
 }

@@ -25,11 +25,12 @@ import { evalEveryFor } from '../training.js';
 /**
  * The models `reproduce --models` and `train --model` know beyond the paper's two: the dissipative
  * HNN (Sosanya & Greydanus 2022), the Lagrangian Neural Network (Cranmer et al. 2020), the separable
- * HNN trained through leapfrog rollouts (SRNN, Chen et al. 2020), and the HNN trained on
+ * HNN trained through leapfrog rollouts (SRNN, Chen et al. 2020), and the HNN and DHNN trained on
  * central-difference estimates of ẋ from the observed states (what a derivative-trained model has
- * when only states were measured).
+ * when only states were measured; on the real pendulum, in place of the reference's forward
+ * differences).
  */
-export const COMPARISON_MODELS = ['baseline', 'hnn', 'dhnn', 'lnn', 'srnn', 'hnn-fd'] as const;
+export const COMPARISON_MODELS = ['baseline', 'hnn', 'dhnn', 'lnn', 'srnn', 'hnn-fd', 'dhnn-fd'] as const;
 /** A model name of `--models`. */
 export type ComparisonModel = (typeof COMPARISON_MODELS)[number];
 
@@ -41,6 +42,7 @@ export const MODEL_TITLES: Readonly<Record<ComparisonModel, string>> = {
   lnn: 'LNN',
   srnn: 'SRNN',
   'hnn-fd': 'HNN (f.d. ẋ)',
+  'dhnn-fd': 'DHNN (f.d. ẋ)',
 };
 
 /** Parses `--models a,b,c`: known names, each once. */
@@ -73,6 +75,7 @@ export function buildComparisonModel(kind: ComparisonModel, inputDim: number, h:
     case 'hnn-fd':
       return hnnModel({ ...options, fieldType: 'solenoidal' });
     case 'dhnn':
+    case 'dhnn-fd':
       return dhnnModel(options);
     case 'lnn':
       return lnnModel({ inputDim, hiddenDim: h.hiddenDim, hiddenLayers: h.hiddenLayers });
@@ -97,7 +100,7 @@ export interface TrainedComparison {
 
 /** The training split a kind learns from: the data as given, or with its targets estimated from the states. */
 function trainingSplits(kind: ComparisonModel, dataset: Dataset): { train: Split; test: Split } {
-  if (kind !== 'hnn-fd') return dataset;
+  if (kind !== 'hnn-fd' && kind !== 'dhnn-fd') return dataset;
   return { train: centralDifferenceTargets(dataset.train), test: centralDifferenceTargets(dataset.test) };
 }
 

@@ -47,6 +47,8 @@ export type ComparisonEvaluation =
       readonly kind: 'measured';
       readonly states: Tensor;
       readonly times: readonly number[];
+      /** The sampling grid of the measurements (their gaps are whole multiples of it). */
+      readonly spacing: number;
       readonly energy: (x: Tensor) => number;
       readonly energyLabel: string;
       readonly rtol: number;
@@ -71,7 +73,7 @@ export interface ComparisonTask {
 }
 
 /** Canonical (q, p) tasks: every model but the LNN, which needs velocities. */
-const CANONICAL: readonly ComparisonModel[] = ['baseline', 'hnn', 'dhnn', 'srnn', 'hnn-fd'];
+const CANONICAL: readonly ComparisonModel[] = ['baseline', 'hnn', 'dhnn', 'srnn', 'hnn-fd', 'dhnn-fd'];
 
 /** A closed-form field of one state as a dopri5 rollout (the truth of the simulated tasks). */
 function fieldTruth(field: (x: Float64Array) => Float64Array, width: number): Rollout {
@@ -87,7 +89,7 @@ function paperTask(name: 'spring' | 'pendulum' | 'real'): ComparisonTask {
     inputDim: spec.inputDim,
     hyperparameters: spec.hyperparameters,
     paper: spec,
-    models: name === 'real' ? ['baseline', 'hnn', 'dhnn'] : CANONICAL,
+    models: CANONICAL,
     load: spec.load,
     evaluation: (dataset, reference, count) => {
       const protocol = protocolFor(spec, reference, dataset, count);
@@ -95,8 +97,9 @@ function paperTask(name: 'spring' | 'pendulum' | 'real'): ComparisonTask {
       const metric = protocol.metrics.find((m) => m.paper && m.integrator === 'dopri5') ?? protocol.metrics[0];
       const energy = energyOf(metric.energy);
       if (set.kind === 'measured') {
-        const { states, times, rtol, atol } = set;
-        return { kind: 'measured', states, times, energy, energyLabel: metric.label, rtol, atol, horizons: [1, 5, 18] };
+        const { states, times, spacing, rtol, atol } = set;
+        const horizons = [1, 5, 18];
+        return { kind: 'measured', states, times, spacing, energy, energyLabel: metric.label, rtol, atol, horizons };
       }
       const truth = truthRollouts(protocol, spec.system()).get(set.key) as Rollout;
       return {
@@ -145,7 +148,7 @@ const dampedSpring: ComparisonTask = {
   },
 };
 
-/** The double pendulum in (θ, θ̇): no canonical momenta, so no separable or finite-difference HNN. */
+/** The double pendulum in (θ, θ̇): no canonical momenta, so no separable HNN (the HNN gets p := θ̇). */
 const doublePendulum: ComparisonTask = {
   name: 'double-pendulum',
   title: 'Double pendulum in angles and angular velocities (m = l = g = 1)',
@@ -153,7 +156,7 @@ const doublePendulum: ComparisonTask = {
   // Minibatches of 256 rows: the LNN's step (a Hessian and a 2×2 solve per row, differentiated) is
   // the expensive one; every model gets the same.
   hyperparameters: { ...taskSpec('spring').hyperparameters, batchSize: 256, weightDecay: 0 },
-  models: ['baseline', 'hnn', 'dhnn', 'lnn'],
+  models: ['baseline', 'hnn', 'dhnn', 'lnn', 'dhnn-fd'],
   load: (_source, seed) => ({ dataset: doublePendulumDataset({ seed }), origin: 'generated' }),
   evaluation: (dataset, _reference, count) => {
     const energy = doublePendulumVelocityEnergy();

@@ -22,16 +22,34 @@ export interface SegmentOptions {
   readonly stride?: number;
 }
 
-/** The [start, end) row ranges of the trajectories of a split (rows of one trajectory are contiguous). */
+/** The median of the positive time steps between consecutive rows of the same trajectory. */
+function medianStep(t: ArrayLike<number>, trajectory: ArrayLike<number>): number {
+  const steps: number[] = [];
+  for (let i = 1; i < t.length; i++) {
+    const step = t[i] - t[i - 1];
+    if (trajectory[i] === trajectory[i - 1] && step > 0) steps.push(step);
+  }
+  steps.sort((a, b) => a - b);
+  return steps.length === 0 ? Number.POSITIVE_INFINITY : steps[Math.floor(steps.length / 2)];
+}
+
+/**
+ * The [start, end) row ranges of the stretches of a split sampled without interruption: a new
+ * stretch starts at a new trajectory and after a gap, a time step more than 1.5 times the median
+ * step (measurements pause between recordings: the real pendulum's test segment jumps 0.19 s
+ * where it samples every 1/6 s). Differences and segments never reach across either.
+ */
 function trajectoryRuns(operation: string, split: Split): [number, number][] {
   const { trajectory, t } = split;
   if (trajectory === undefined || t === undefined) {
     throw new InvalidArgumentError(`${operation}: split`, 'a split with t and trajectory (a generated dataset)', split);
   }
+  const gap = 1.5 * medianStep(t.data, trajectory);
   const runs: [number, number][] = [];
   let start = 0;
   for (let i = 1; i <= trajectory.length; i++) {
-    if (i === trajectory.length || trajectory[i] !== trajectory[start]) {
+    const breaks = i === trajectory.length || trajectory[i] !== trajectory[i - 1] || t.data[i] - t.data[i - 1] > gap;
+    if (breaks) {
       runs.push([start, i]);
       start = i;
     }
@@ -53,7 +71,7 @@ function commonStep(operation: string, t: Tensor, runs: readonly [number, number
   return dt;
 }
 
-/** Every window of `steps + 1` consecutive observations of each trajectory of a split, `stride` apart. */
+/** Every window of `steps + 1` consecutive observations inside each uninterrupted stretch of a split, `stride` apart. */
 export function trajectorySegments(split: Split, options: SegmentOptions): TrajectorySegments {
   const op = 'trajectorySegments';
   const { steps } = options;
@@ -80,29 +98,48 @@ export function trajectorySegments(split: Split, options: SegmentOptions): Traje
   return { states: new Tensor(out, [starts.length, steps + 1, width]), dt };
 }
 
+/** The rows `rows` of a split, every per-row field kept in step. */
+function takeSplitRows(split: Split, rows: readonly number[], dxdt: Tensor): Split {
+  const width = split.x.shape[1];
+  const pick = (data: ArrayLike<number>, w: number) => {
+    const out = allocate(split.x.dtype, rows.length * w);
+    rows.forEach((r, k) => {
+      for (let j = 0; j < w; j++) out[k * w + j] = data[r * w + j];
+    });
+    return out;
+  };
+  const out: Split = {
+    x: new Tensor(pick(split.x.data, width), [rows.length, width]),
+    dxdt,
+    t: new Tensor(pick((split.t as Tensor).data, 1), [rows.length]),
+    trajectory: Int32Array.from(rows, (r) => (split.trajectory as Int32Array)[r]),
+  };
+  return split.energy === undefined ? out : { ...out, energy: new Tensor(pick(split.energy.data, 1), [rows.length]) };
+}
+
 /**
  * The split with its targets replaced by finite-difference estimates from its (noisy) states:
- * central differences (x_{k+1} − x_{k−1}) / (t_{k+1} − t_{k−1}) inside each trajectory, one-sided
- * at its two ends — what a derivative-trained model has when only states were measured.
+ * central differences (x_{k+1} − x_{k−1}) / (t_{k+1} − t_{k−1}) inside each uninterrupted stretch
+ * (same trajectory, no gap in time), one-sided at its two ends — what a derivative-trained model
+ * has when only states were measured. A row alone between two gaps has no estimate and is left out.
  */
 export function centralDifferenceTargets(split: Split): Split {
-  const runs = trajectoryRuns('centralDifferenceTargets', split);
+  const runs = trajectoryRuns('centralDifferenceTargets', split).filter(([start, end]) => end - start >= 2);
   const t = (split.t as Tensor).data;
   const x = split.x.data;
   const width = split.x.shape[1];
-  const dxdt = allocate(split.x.dtype, x.length);
+  const rows: number[] = [];
+  for (const [start, end] of runs) for (let i = start; i < end; i++) rows.push(i);
+  if (rows.length === 0) {
+    throw new InvalidArgumentError('centralDifferenceTargets: split', 'stretches of at least two rows', split.x.shape);
+  }
+  const dxdt = allocate(split.x.dtype, rows.length * width);
+  let k = 0;
   for (const [start, end] of runs) {
-    if (end - start < 2) {
-      throw new InvalidArgumentError(
-        'centralDifferenceTargets: split',
-        'trajectories of at least two rows',
-        end - start,
-      );
-    }
-    for (let i = start; i < end; i++) {
+    for (let i = start; i < end; i++, k++) {
       const [a, b] = [Math.max(start, i - 1), Math.min(end - 1, i + 1)];
-      for (let j = 0; j < width; j++) dxdt[i * width + j] = (x[b * width + j] - x[a * width + j]) / (t[b] - t[a]);
+      for (let j = 0; j < width; j++) dxdt[k * width + j] = (x[b * width + j] - x[a * width + j]) / (t[b] - t[a]);
     }
   }
-  return { ...split, dxdt: new Tensor(dxdt, split.x.shape) };
+  return takeSplitRows(split, rows, new Tensor(dxdt, [rows.length, width]));
 }
