@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { type Value, grad, matmul, mul, sub, sum, transpose } from '@liouville/ad';
 import {
   InvalidArgumentError,
+  NonFiniteError,
   type Tensor,
   randomKey,
   randomNormal,
@@ -10,7 +11,7 @@ import {
   tensor,
 } from '@liouville/linalg';
 import { describe, expect, test } from 'vitest';
-import { type AdamOptions, type ParamTree, TreeMismatchError, adam, adamW, orthogonal } from '../src/index.js';
+import { type AdamOptions, type ParamTree, TreeMismatchError, adam, adamW, orthogonal, sgd } from '../src/index.js';
 import { expectSameBits, keyOf, seedArb } from './helpers.js';
 
 const vectorArb = fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 6 });
@@ -212,5 +213,46 @@ describe('adamW', () => {
         },
       ),
     );
+  });
+});
+
+describe.each([
+  ['adam', (allowNonFinite?: boolean) => adam({ lr: 0.1, allowNonFinite })],
+  ['adamW', (allowNonFinite?: boolean) => adamW({ lr: 0.1, allowNonFinite })],
+  ['sgd', (allowNonFinite?: boolean) => sgd({ lr: 0.1, momentum: 0.5, allowNonFinite })],
+])('%s with a non-finite gradient', (_name, make) => {
+  const special = fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY);
+
+  test('refuses it with a NonFiniteError naming the leaf, leaving parameters and state as they were', () => {
+    fc.assert(
+      fc.property(vectorArb, fc.nat(), special, (values, at, bad) => {
+        const params = { layer: { w: tensor(values) }, b: tensor([0.5]) };
+        const g = [...values];
+        g[at % g.length] = bad;
+        const opt = make();
+        const state = opt.init(params);
+        expect(() => opt.update({ layer: { w: tensor(g) }, b: tensor([1]) }, state, params)).toThrow(NonFiniteError);
+        expect(() => opt.update({ layer: { w: tensor(g) }, b: tensor([1]) }, state, params)).toThrow(
+          /grads\.layer\.w holds NaN or an infinity.*allowNonFinite: true/,
+        );
+        expect(Array.from(params.layer.w.data)).toEqual(values);
+        // The same gradient made finite is accepted: the refusal is about the value only.
+        g[at % g.length] = 0;
+        expect(() => opt.update({ layer: { w: tensor(g) }, b: tensor([1]) }, state, params)).not.toThrow();
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('applies it when built with allowNonFinite: true (the element becomes non-finite)', () => {
+    const params = { w: tensor([1, 2]) };
+    const opt = make(true);
+    const { params: next } = opt.update({ w: tensor([Number.NaN, 1]) }, opt.init(params), params);
+    expect(Number.isNaN(next.w.data[0])).toBe(true);
+    expect(Number.isFinite(next.w.data[1])).toBe(true);
+  });
+
+  test('rejects an allowNonFinite that is not a boolean', () => {
+    expect(() => make('yes' as unknown as boolean)).toThrow(InvalidArgumentError);
   });
 });

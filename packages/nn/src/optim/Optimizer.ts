@@ -1,6 +1,6 @@
 import type { Tree } from '@liouville/ad';
-import { InvalidArgumentError, type Tensor } from '@liouville/linalg';
-import { type ParamTree, type TreeLeaf, assertSameStructure } from '../tree.js';
+import { InvalidArgumentError, NonFiniteError, type Tensor, allFinite } from '@liouville/linalg';
+import { type ParamTree, type TreeLeaf, assertSameStructure, formatPath } from '../tree.js';
 import type { CompilableUpdate } from './compilable.js';
 
 /**
@@ -89,6 +89,26 @@ export function matchedLeaves(
     ([name, tree]) => assertSameStructure(operation, 'params', params, name, tree)[1],
   );
   return { params: p, grads: g, states: s };
+}
+
+/** Validates the `allowNonFinite` option of an optimiser: a boolean. */
+export function checkAllowNonFinite(operation: string, allow: unknown): boolean {
+  if (typeof allow !== 'boolean') throw new InvalidArgumentError(`${operation}: allowNonFinite`, 'a boolean', allow);
+  return allow;
+}
+
+/**
+ * Refuses a gradient with NaN or an infinity, naming the leaf: applied, it would make the
+ * parameters (and Adam's moments, for good) non-finite. It reads numbers, so only eager updates
+ * check; a compiled step (CompilableUpdate) leaves the check to its caller, as `train` does with
+ * the finite flag of each step.
+ */
+export function checkFiniteGradients(operation: string, grads: readonly TreeLeaf[]): void {
+  const bad = grads.find((g) => !allFinite(g.leaf));
+  if (bad === undefined) return;
+  throw new NonFiniteError(
+    `${operation}: ${formatPath('grads', bad.path)} holds NaN or an infinity; the update would make the parameters non-finite (build the optimiser with allowNonFinite: true to apply it anyway)`,
+  );
 }
 
 /** The raw elements of a leaf's tensor. */

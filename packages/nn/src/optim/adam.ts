@@ -5,6 +5,8 @@ import { type CompilableUpdate, matchValues, narrow, rebuild, stepScalar, wide }
 import {
   type LearningRate,
   type Optimizer,
+  checkAllowNonFinite,
+  checkFiniteGradients,
   checkLearningRate,
   checkNumber,
   checkStep,
@@ -24,6 +26,12 @@ export interface AdamOptions {
   eps?: number;
   /** Weight decay λ ≥ 0: an L2 term added to the gradient in `adam` (default 0), decoupled in `adamW` (default 1e-2). */
   weightDecay?: number;
+  /**
+   * Apply a gradient holding NaN or an infinity (default false: `update` throws a NonFiniteError
+   * naming the leaf). The compilable form used under jit cannot read numbers and does not check;
+   * `train` checks each step's loss and gradient before applying it.
+   */
+  allowNonFinite?: boolean;
 }
 
 /** State of `adam`/`adamW`: the number of updates taken and the moment estimates m and v. */
@@ -39,6 +47,7 @@ interface AdamHyper {
   eps: number;
   weightDecay: number;
   decoupled: boolean;
+  allowNonFinite: boolean;
 }
 
 /** Scalars of one update, computed once per step. */
@@ -185,6 +194,7 @@ function makeAdam(operation: string, lr: LearningRate, hyper: AdamHyper): Optimi
     const t = state.step + 1;
     const rate = learningRateAt(operation, lr, t);
     const leaves = matchedLeaves(`${operation}.update`, params, grads, { 'state.m': state.m, 'state.v': state.v });
+    if (!hyper.allowNonFinite) checkFiniteGradients(`${operation}.update`, leaves.grads);
     const [ms, vs] = leaves.states;
     const constants = stepConstants(hyper, rate, t);
     const results = leaves.params.map(({ leaf }, i) =>
@@ -206,9 +216,10 @@ function makeAdam(operation: string, lr: LearningRate, hyper: AdamHyper): Optimi
  * penalty, not the decoupled decay of AdamW). Same update as PyTorch (amsgrad off).
  */
 export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
-  const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 } = options;
+  const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0, allowNonFinite = false } = options;
   checkAdamOptions('adam', lr, beta1, beta2, eps, weightDecay);
-  return makeAdam('adam', lr, { beta1, beta2, eps, weightDecay, decoupled: false });
+  checkAllowNonFinite('adam', allowNonFinite);
+  return makeAdam('adam', lr, { beta1, beta2, eps, weightDecay, decoupled: false, allowNonFinite });
 }
 
 /**
@@ -217,7 +228,8 @@ export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
  * schedule multiplier folded into α as torch.optim.AdamW does). Default λ = 1e-2, PyTorch's.
  */
 export function adamW(options: AdamOptions = {}): Optimizer<AdamState> {
-  const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 1e-2 } = options;
+  const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 1e-2, allowNonFinite = false } = options;
   checkAdamOptions('adamW', lr, beta1, beta2, eps, weightDecay);
-  return makeAdam('adamW', lr, { beta1, beta2, eps, weightDecay, decoupled: true });
+  checkAllowNonFinite('adamW', allowNonFinite);
+  return makeAdam('adamW', lr, { beta1, beta2, eps, weightDecay, decoupled: true, allowNonFinite });
 }

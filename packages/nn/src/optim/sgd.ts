@@ -5,6 +5,8 @@ import { type CompilableUpdate, matchValues, narrow, rebuild, stepScalar, wide }
 import {
   type LearningRate,
   type Optimizer,
+  checkAllowNonFinite,
+  checkFiniteGradients,
   checkLearningRate,
   checkNumber,
   checkStep,
@@ -22,6 +24,8 @@ export interface SgdOptions {
   nesterov?: boolean;
   /** L2 penalty λ ≥ 0 added to the gradient, g + λθ (default 0). */
   weightDecay?: number;
+  /** Apply a gradient holding NaN or an infinity (default false: `update` throws a NonFiniteError naming the leaf). */
+  allowNonFinite?: boolean;
 }
 
 /** State of `sgd`: the number of updates taken and the momentum buffer (null without momentum). */
@@ -118,8 +122,9 @@ function compilableSgd(lr: LearningRate, hyper: SgdHyper): CompilableUpdate<SgdS
  * first step, as PyTorch does.
  */
 export function sgd(options: SgdOptions): Optimizer<SgdState> {
-  const { lr, momentum = 0, nesterov = false, weightDecay = 0 } = options;
+  const { lr, momentum = 0, nesterov = false, weightDecay = 0, allowNonFinite = false } = options;
   checkLearningRate('sgd', lr);
+  checkAllowNonFinite('sgd', allowNonFinite);
   checkNumber('sgd: momentum', momentum, 0, 1);
   checkNumber('sgd: weightDecay', weightDecay, 0, Number.POSITIVE_INFINITY);
   if (typeof nesterov !== 'boolean') throw new InvalidArgumentError('sgd: nesterov', 'a boolean', nesterov);
@@ -157,6 +162,7 @@ export function sgd(options: SgdOptions): Optimizer<SgdState> {
       grads,
       state.velocity === null ? {} : { 'state.velocity': state.velocity },
     );
+    if (!allowNonFinite) checkFiniteGradients('sgd.update', leaves.grads);
     const results = leaves.params.map(({ leaf }, i) =>
       sgdLeaf(leaf, leaves.grads[i].leaf, leaves.states[0]?.[i].leaf ?? null, hyper, rate),
     );
