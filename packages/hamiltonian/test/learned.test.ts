@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Value, grad, jacrev, primalTensor } from '@liouville/ad';
 import { type Tensor, matmul, randomKey, randomNormal, slice, splitKey, tensor } from '@liouville/linalg';
-import { adam, paramsEqual } from '@liouville/nn';
+import { type MlpParams, adam, paramsEqual, sgd } from '@liouville/nn';
 import { loadParams } from '@liouville/nn/node';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -15,6 +15,7 @@ import {
   permutationTensor,
   splitEstimate,
   splitLoss,
+  TrainingDivergedError,
   train,
 } from '../src/index.js';
 import { fileCheckpoint } from '../src/node/index.js';
@@ -226,6 +227,57 @@ describe('train', () => {
     expect(result.stepsDone).toBe(0);
     expect(result.message).toMatch(/non-finite at step 1/);
     expect(paramsEqual(result.params, model.init(splitKey(randomKey(1), 2)[0]))).toBe(true);
+  });
+
+  test('throws a TrainingDivergedError naming the step when asked to, after the checkpoint saved the last finite parameters', () => {
+    // The same overflow as above, and a run that diverges later: lr 50 throws the weights far enough
+    // for tanh's slope and the targets to overflow within a few hundred steps.
+    const overflow = {
+      train: {
+        x: data.train.x,
+        dxdt: matmul(
+          data.train.dxdt,
+          tensor([
+            [1e200, 0],
+            [0, 1e200],
+          ]),
+        ),
+      },
+    };
+    for (const [runData, lr] of [
+      [overflow, 1e-3],
+      [data, 50],
+    ] as const) {
+      const model = baselineModel({ inputDim: 2, hiddenDim: 4 });
+      const options = { model, data: runData, steps: 400, seed: 1, optimiser: sgd({ lr }) };
+      const stopped = train(options);
+      expect(stopped.status).toBe('diverged');
+      expect(stopped.divergence?.step).toBe(stopped.stepsDone + 1);
+      const saved: MlpParams[] = [];
+      const checkpoint = { every: 1000, save: (p: MlpParams) => saved.push(p) };
+      let thrown: unknown;
+      try {
+        train({ ...options, onDiverged: 'throw', checkpoint });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TrainingDivergedError);
+      const error = thrown as TrainingDivergedError;
+      expect(error.step).toBe(stopped.stepsDone + 1);
+      expect(error.message).toBe(`train: ${stopped.message}`);
+      expect(error.message).toMatch(
+        new RegExp(`non-finite at step ${error.step}; kept the parameters of step ${error.step - 1}`),
+      );
+      expect(paramsEqual(error.params, stopped.params)).toBe(true);
+      expect(error.history.trainLoss).toHaveLength(stopped.stepsDone);
+      expect(saved).toHaveLength(1);
+      expect(paramsEqual(saved[0], stopped.params)).toBe(true);
+    }
+  });
+
+  test('rejects an onDiverged other than stop or throw', () => {
+    const model = baselineModel({ inputDim: 2, hiddenDim: 4 });
+    expect(() => train({ model, data, steps: 1, onDiverged: 'ignore' as 'stop' })).toThrow(/train: onDiverged/);
   });
 
   test('saves loadable checkpoints atomically', () => {

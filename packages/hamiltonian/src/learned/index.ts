@@ -42,6 +42,7 @@ export {
   type TrainHistory,
   type TrainResult,
   type TrainCheckpoint,
+  TrainingDivergedError,
   train,
   splitLossValue,
 } from './train.js';

@@ -1,5 +1,12 @@
 import { type Value, primalTensor } from '@liouville/ad';
-import { InvalidArgumentError, type RandomKey, type Tensor, randomKey, splitKey } from '@liouville/linalg';
+import {
+  InvalidArgumentError,
+  NonFiniteError,
+  type RandomKey,
+  type Tensor,
+  randomKey,
+  splitKey,
+} from '@liouville/linalg';
 import { type JsonValue, type MlpParams, type Optimizer, adam, sampleBatch, takeRows } from '@liouville/nn';
 import type { FieldModel } from './fieldModels.js';
 import { fieldLoss } from './loss.js';
@@ -41,6 +48,32 @@ export interface TrainOptions {
   readonly onStep?: (progress: TrainProgress) => void;
   /** Hand the parameters to `checkpoint.save` every `every` steps and at the end. */
   readonly checkpoint?: TrainCheckpoint;
+  /**
+   * What to do at the first non-finite loss or gradient (no update is applied from it): 'stop'
+   * (default) returns status 'diverged' with the last finite parameters; 'throw' throws a
+   * TrainingDivergedError carrying them. Either way the checkpoint, if any, saves them first.
+   */
+  readonly onDiverged?: 'stop' | 'throw';
+}
+
+/**
+ * Training met a NaN or infinite loss or gradient at `step`: no update was applied from it, and
+ * `params` are the last finite parameters (those after step − 1), with the history up to there.
+ */
+export class TrainingDivergedError extends NonFiniteError {
+  override name = 'TrainingDivergedError';
+  constructor(
+    /** The step whose loss or gradient was non-finite (1 = the first update). */
+    readonly step: number,
+    /** Which one: the loss (then its value is in the message) or a gradient. */
+    readonly quantity: 'loss' | 'gradient',
+    readonly params: MlpParams,
+    readonly history: TrainHistory,
+    /** The description without the 'train: ' prefix, as TrainResult.message gives it. */
+    readonly detail: string,
+  ) {
+    super(`train: ${detail}`);
+  }
 }
 
 /**
@@ -69,6 +102,8 @@ export interface TrainResult {
   readonly message: string;
   /** Updates applied. */
   readonly stepsDone: number;
+  /** With status 'diverged': where and why, as the error `onDiverged: 'throw'` would throw. */
+  readonly divergence?: TrainingDivergedError;
 }
 
 function checkPositiveInteger(argument: string, value: number | undefined): void {
@@ -84,8 +119,9 @@ export function splitLossValue(model: FieldModel, params: Readonly<MlpParams<Val
 
 /**
  * Trains a learned vector field on the loss of the paper, as the reference training scripts do
- * (Adam, full batch or fresh random minibatches). Stops with status 'diverged', keeping the last
- * finite parameters, as soon as a loss or a gradient is NaN or infinite. Each update (loss,
+ * (Adam, full batch or fresh random minibatches). Stops at the first NaN or infinite loss or
+ * gradient, keeping the last finite parameters: status 'diverged' (or a TrainingDivergedError
+ * naming the step, with `onDiverged: 'throw'`). Each update (loss,
  * parameter gradient and optimiser step) runs as one compiled program, and so does the test loss
  * (see compileTrainStep), with the bits of evaluating them eagerly.
  *
@@ -112,6 +148,9 @@ export function train(options: TrainOptions): TrainResult {
   checkPositiveInteger('steps', steps);
   checkPositiveInteger('batchSize', options.batchSize);
   checkPositiveInteger('evalEvery', options.evalEvery);
+  if (options.onDiverged !== undefined && options.onDiverged !== 'stop' && options.onDiverged !== 'throw') {
+    throw new InvalidArgumentError('train: onDiverged', "'stop' or 'throw'", options.onDiverged);
+  }
   if (options.checkpoint !== undefined) {
     checkPositiveInteger('checkpoint.every', options.checkpoint.every ?? Number.NaN);
     if (typeof options.checkpoint.save !== 'function')
@@ -144,15 +183,13 @@ export function train(options: TrainOptions): TrainResult {
     const result = update(params, state, batch);
     const trainLoss = result.loss;
     if (!result.finite) {
-      const what = Number.isFinite(trainLoss) ? 'a gradient' : `the loss (${trainLoss})`;
-      return finish(
-        options,
-        params,
-        history,
-        'diverged',
-        `${what} became non-finite at step ${step}; kept the parameters of step ${step - 1}`,
-        step - 1,
-      );
+      const quantity = Number.isFinite(trainLoss) ? 'gradient' : 'loss';
+      const what = quantity === 'gradient' ? 'a gradient' : `the loss (${trainLoss})`;
+      const detail = `${what} became non-finite at step ${step}; kept the parameters of step ${step - 1}`;
+      const divergence = new TrainingDivergedError(step, quantity, params, history, detail);
+      const stopped = finish(options, params, history, 'diverged', detail, step - 1);
+      if (options.onDiverged === 'throw') throw divergence;
+      return { ...stopped, divergence };
     }
     params = result.params;
     state = result.state;
