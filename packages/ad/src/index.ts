@@ -67,7 +67,17 @@ export { Node, vjp, grad, valueAndGrad, jacrev } from './reverse.js';
 export { hessian, hvp, rowwiseGrad, type RowwiseGradOptions } from './transforms.js';
 export { vmap, type AxisSpec } from './vmap/vmap.js';
 export { BatchTracer } from './vmap/BatchTrace.js';
-export { type Tree, type TreeDef, flatten, unflatten } from './tree.js';
+export {
+  type Tree,
+  type TreeDef,
+  type TreePath,
+  flatten,
+  unflatten,
+  leafPaths,
+  formatPath,
+  sameStructure,
+  describeDef,
+} from './tree.js';
 export { jit, makeJaxpr, type JitOptions } from './jit/jit.js';
 export { scan, type ScanBody } from './jit/scan.js';
 export { Jaxpr } from './jit/ir.js';

@@ -46,6 +46,26 @@ export function flatten(tree: Tree, argument = 'input'): { leaves: Value[]; def:
   return { leaves, def };
 }
 
+/** Where a leaf sits in a tree: record keys (strings) and array indices (numbers) from the root. */
+export type TreePath = readonly (string | number)[];
+
+/** The path of every leaf of a tree definition, in the order of `flatten`'s leaves. */
+export function leafPaths(def: TreeDef): TreePath[] {
+  const paths: TreePath[] = [];
+  const visit = (d: TreeDef, path: (string | number)[]): void => {
+    if (d.kind === 'leaf') paths.push(path);
+    else
+      for (let i = 0; i < d.children.length; i++) visit(d.children[i], [...path, d.kind === 'array' ? i : d.keys[i]]);
+  };
+  visit(def, []);
+  return paths;
+}
+
+/** Formats a path as `name.W0`, `name[2].b`, for messages. */
+export function formatPath(root: string, path: TreePath): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : `${acc}.${k}`), root);
+}
+
 /** Rebuilds a pytree from its definition and leaves. */
 export function unflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T {
   if (def.kind === 'leaf') return leaves[0] as T;
@@ -62,7 +82,14 @@ function build(d: TreeDef, leaves: readonly unknown[], cursor: { index: number }
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < d.keys.length; i++) out[d.keys[i]] = build(d.children[i], leaves, cursor);
+  for (let i = 0; i < d.keys.length; i++) {
+    const key = d.keys[i];
+    const value = build(d.children[i], leaves, cursor);
+    // A key "__proto__" (a parameter file may hold one) must become an own property, not the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
   return out;
 }
 

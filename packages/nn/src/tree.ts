@@ -1,4 +1,5 @@
-import { InvalidArgumentError, LiouvilleError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
+import { StructureError, type Tree, type TreePath, flatten, formatPath, leafPaths, unflatten } from '@liouville/ad';
+import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
 
 /**
  * Parameter trees: a tensor, or an array or plain record of parameter trees. Network parameters,
@@ -8,8 +9,8 @@ import { InvalidArgumentError, LiouvilleError, ShapeError, Tensor, formatShape }
  */
 export type ParamTree = Tensor | readonly ParamTree[] | { readonly [key: string]: ParamTree };
 
-/** Where a leaf sits in a tree: record keys (strings) and array indices (numbers) from the root. */
-export type TreePath = readonly (string | number)[];
+export type { TreePath };
+export { formatPath };
 
 /** One leaf of a tree with its path. */
 export interface TreeLeaf {
@@ -17,36 +18,28 @@ export interface TreeLeaf {
   readonly leaf: Tensor;
 }
 
-/** Two trees that should have the same structure and leaf shapes but do not. */
-export class TreeMismatchError extends LiouvilleError {
+/** Two trees that should have the same structure and leaf shapes but do not (a StructureError). */
+export class TreeMismatchError extends StructureError {
   override name = 'TreeMismatchError';
 }
 
-/** Formats a path as `name.W0`, `name[2].b`, for messages. */
-export function formatPath(root: string, path: TreePath): string {
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : `${acc}.${k}`), root);
-}
-
-function isRecord(node: unknown): node is Record<string, unknown> {
-  if (node === null || typeof node !== 'object') return false;
-  const proto = Object.getPrototypeOf(node);
-  return proto === Object.prototype || proto === null;
-}
-
-/** The leaves of a tree with their paths, in canonical order; `name` labels errors. */
+/**
+ * The leaves of a tree with their paths, in canonical order; `name` labels errors. The walk is
+ * @liouville/ad's `flatten` (one pytree walker for the workspace); parameter trees hold tensors.
+ */
 export function treeLeaves(tree: ParamTree, name = 'params'): TreeLeaf[] {
-  const out: TreeLeaf[] = [];
-  const walk = (node: unknown, path: (string | number)[]): void => {
-    if (node instanceof Tensor) out.push({ path, leaf: node });
-    else if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) walk(node[i], [...path, i]);
-    } else if (isRecord(node)) for (const key of Object.keys(node).sort()) walk(node[key], [...path, key]);
-    else {
-      throw new InvalidArgumentError(formatPath(name, path), 'a Tensor, or an array or plain record of Tensors', node);
+  const { leaves, def } = flatten(tree as Tree, name);
+  const paths = leafPaths(def);
+  return leaves.map((leaf, i) => {
+    if (!(leaf instanceof Tensor)) {
+      throw new InvalidArgumentError(
+        formatPath(name, paths[i]),
+        'a Tensor (a parameter tree holds plain tensors)',
+        leaf,
+      );
     }
-  };
-  walk(tree, []);
-  return out;
+    return { path: paths[i], leaf };
+  });
 }
 
 /** A one-line description of a tree's structure, for messages: `{W0: [2, 3], b0: [3]}`. */
@@ -102,16 +95,7 @@ export function defineKey<V>(record: Record<string, V>, key: string, value: V): 
 
 /** Rebuilds a tree of the structure of `like` from leaves in canonical order. */
 export function treeFromLeaves<T extends ParamTree>(like: T, leaves: readonly Tensor[]): T {
-  let index = 0;
-  const build = (node: ParamTree): ParamTree => {
-    if (node instanceof Tensor) return leaves[index++];
-    if (Array.isArray(node)) return node.map(build);
-    const record = node as Record<string, ParamTree>;
-    const out: Record<string, ParamTree> = {};
-    for (const key of Object.keys(record).sort()) defineKey(out, key, build(record[key]));
-    return out;
-  };
-  return build(like) as T;
+  return unflatten<T>(flatten(like as Tree, 'like').def, leaves);
 }
 
 /**
