@@ -1,4 +1,4 @@
-import type { DType, NestedArray, Shape, Tensor } from '@liouville/linalg';
+import { type DType, type NestedArray, type Shape, Tensor } from '@liouville/linalg';
 
 /**
  * A value being differentiated: a forward-mode dual or a reverse-mode tape node. Its `primal`
@@ -53,6 +53,11 @@ export abstract class Tracer {
 
 /** Anything the differentiable functions accept and return. */
 export type Value = Tensor | Tracer;
+
+/** True for a value the differentiable functions take: a Tensor or a Tracer of any transformation. */
+export function isValue(x: unknown): x is Value {
+  return x instanceof Tensor || x instanceof Tracer;
+}
 
 /** Something that can be turned into a value: a value, or a plain number (a weakly typed scalar). */
 export type Input = Value | number;

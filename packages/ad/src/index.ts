@@ -3,7 +3,7 @@
  * tape) nest in either order to any depth, at tensor granularity.
  * @module @liouville/ad
  */
-export { type Value, type Input, Tracer } from './Tracer.js';
+export { type Value, type Input, Tracer, isValue } from './Tracer.js';
 export { ConcretizationError, PerturbationError, StructureError } from './errors.js';
 export { setCheckFinite, withCheckFinite, primalTensor } from './bind.js';
 export {

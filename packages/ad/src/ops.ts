@@ -9,7 +9,7 @@ import {
   formatShape,
 } from '@liouville/linalg';
 import { bind } from './bind.js';
-import { type Input, Tracer, type Value } from './Tracer.js';
+import { type Input, type Value, isValue } from './Tracer.js';
 
 /**
  * The differentiable functions. Each accepts plain tensors, numbers, or values of any active
@@ -25,7 +25,7 @@ export function constant(x: number | NestedArray | Tensor, dtype?: DType): Tenso
 /** Turns an input into a value: numbers become weakly typed rank-0 tensors. */
 export function asValue(x: Input): Value {
   if (typeof x === 'number') return L.scalar(x);
-  if (x instanceof Tensor || x instanceof Tracer) return x;
+  if (isValue(x)) return x;
   throw new InvalidArgumentError('value', 'a Tensor, a differentiable value or a number', x);
 }
 
@@ -153,7 +153,7 @@ export function reshape(x: Input, shape: Shape): Value {
   const v = asValue(x);
   const known = shape.filter((n) => n !== -1).reduce((a, b) => a * b, 1);
   const resolved = shape.map((n) => (n === -1 && known > 0 ? v.size / known : n));
-  if (resolved.length === v.shape.length && resolved.every((n, i) => n === v.shape[i])) return v;
+  if (L.shapesEqual(resolved, v.shape)) return v;
   if (resolved.reduce((a, b) => a * b, 1) !== v.size || resolved.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new ShapeError('reshape', `cannot reshape ${formatShape(v.shape)} to ${formatShape(shape)}`);
   }
@@ -179,7 +179,7 @@ export function transposeLast2(x: Input): Value {
 /** Broadcasts x to `shape` (NumPy rules). */
 export function broadcastTo(x: Input, shape: Shape): Value {
   const v = asValue(x);
-  if (v.shape.length === shape.length && v.shape.every((n, i) => n === shape[i])) return v;
+  if (L.shapesEqual(v.shape, shape)) return v;
   return bind('broadcastTo', [v], { shape: [...shape] });
 }
 
@@ -313,7 +313,7 @@ export function cast(x: Input, dtype: DType): Value {
  * reverse rule of a broadcasting operation).
  */
 export function sumToShape(x: Value, shape: Shape): Value {
-  if (x.shape.length === shape.length && x.shape.every((n, i) => n === shape[i])) return x;
+  if (L.shapesEqual(x.shape, shape)) return x;
   const lead = x.shape.length - shape.length;
   const axes: number[] = [];
   for (let i = 0; i < x.shape.length; i++) {

@@ -1,6 +1,6 @@
-import { Tensor, describeValue, formatShape } from '@liouville/linalg';
+import { describeValue, formatShape } from '@liouville/linalg';
 import { StructureError } from './errors.js';
-import { Tracer, type Value } from './Tracer.js';
+import { type Value, isValue } from './Tracer.js';
 
 /** A small pytree: a value, or an array or plain record of pytrees (network parameters, states). */
 export type Tree = Value | readonly Tree[] | { readonly [key: string]: Tree };
@@ -11,9 +11,7 @@ export type TreeDef =
   | { kind: 'array'; children: TreeDef[] }
   | { kind: 'record'; keys: string[]; children: TreeDef[] };
 
-function isLeaf(x: unknown): x is Value {
-  return x instanceof Tensor || x instanceof Tracer;
-}
+const isLeaf = isValue;
 
 const LEAF: TreeDef = Object.freeze({ kind: 'leaf' });
 

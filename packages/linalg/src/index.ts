@@ -89,3 +89,11 @@ export { randomKey, splitKey, randomNormal, randomUniform, type RandomKey, type 
 export { lu, solve, det, inv, type LUFactorization } from './lu.js';
 export { norm, type NormOrder, type NormOptions } from './norm.js';
 export { symplecticJ } from './symplectic.js';
+export {
+  checkPositiveInteger,
+  checkNonNegativeInteger,
+  checkFinitePositive,
+  checkFiniteNumber,
+  checkBoolean,
+  checkShapesEqual,
+} from './validate.js';
