@@ -1,15 +1,24 @@
 import {
   ConcretizationError,
-  Tracer,
   type Value,
   concat,
+  isValue,
   jit,
   primalTensor,
   reshape,
   scan,
   slice,
 } from '@liouville/ad';
-import { InvalidArgumentError, NonFiniteError, ShapeError, Tensor, allFinite, formatShape } from '@liouville/linalg';
+import {
+  InvalidArgumentError,
+  NonFiniteError,
+  ShapeError,
+  Tensor,
+  allFinite,
+  checkFinitePositive,
+  checkPositiveInteger,
+  formatShape,
+} from '@liouville/linalg';
 import type { State, Step } from './system.js';
 
 /** How far to integrate: a number of steps (t counted in units of `dt`, default 1), or an end time. */
@@ -64,25 +73,14 @@ export interface Trajectory {
 /** Relative tolerance for tEnd to be a whole number of steps dt. */
 const SPAN_TOL = 1e-9;
 
-/** Validates a number of steps: a positive integer. */
-export function checkSteps(argument: string, steps: unknown): number {
-  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) {
-    throw new InvalidArgumentError(argument, 'a positive integer number of steps', steps);
-  }
-  return steps;
-}
-
-function checkPositive(argument: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0)
-    throw new InvalidArgumentError(argument, 'a finite number > 0', x);
-  return x;
-}
+/** Validates a number of steps: a positive integer (the shared check of @liouville/linalg). */
+export const checkSteps = checkPositiveInteger;
 
 /** The number of steps and the step size of a span (tEnd must be a whole number of steps dt). */
 export function resolveSpan(span: Span): { steps: number; dt: number } {
   if (span !== null && typeof span === 'object' && 'tEnd' in span) {
-    const tEnd = checkPositive('integrate: tEnd', span.tEnd);
-    const dt = checkPositive('integrate: dt', span.dt);
+    const tEnd = checkFinitePositive('integrate: tEnd', span.tEnd);
+    const dt = checkFinitePositive('integrate: dt', span.dt);
     const steps = Math.round(tEnd / dt);
     if (steps < 1 || Math.abs(steps * dt - tEnd) > SPAN_TOL * tEnd) {
       throw new InvalidArgumentError('integrate: tEnd', `a whole number of steps dt = ${dt}`, tEnd);
@@ -94,7 +92,7 @@ export function resolveSpan(span: Span): { steps: number; dt: number } {
   }
   return {
     steps: checkSteps('integrate: steps', span.steps),
-    dt: span.dt === undefined ? 1 : checkPositive('integrate: dt', span.dt),
+    dt: span.dt === undefined ? 1 : checkFinitePositive('integrate: dt', span.dt),
   };
 }
 
@@ -220,10 +218,6 @@ function compiledRollout(step: Step, saves: number, saveEvery: number, state0: S
 /** [x0, saved…] along a new leading axis. */
 function prepend(x0: Value, saved: Value): Value {
   return concat([reshape(x0, [1, ...x0.shape]), saved], 0);
-}
-
-function isValue(x: unknown): x is Value {
-  return x instanceof Tensor || x instanceof Tracer;
 }
 
 /**

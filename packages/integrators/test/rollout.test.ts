@@ -67,7 +67,7 @@ describe('integrate', () => {
     for (const steps of [0, -3, 2.5, Number.NaN]) {
       expect(() => integrate(step, x0, { steps })).toThrow(InvalidArgumentError);
       expect(() => integrate(step, x0, { steps })).toThrow(
-        'integrate: steps: expected a positive integer number of steps',
+        'integrate: steps: expected a positive integer',
       );
     }
   });
