@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@liouville/linalg';
+import { InvalidArgumentError, checkPositiveInteger } from '@liouville/linalg';
 import {
   type Substep,
   type SplittingMethod,
@@ -51,9 +51,7 @@ function checkComposition(method: Method, gammas: readonly number[], name: strin
       `a sum of ${total}`,
     );
   }
-  if (typeof order !== 'number' || !Number.isInteger(order) || order < 1) {
-    throw new InvalidArgumentError(`${name}: order`, 'a positive integer', order);
-  }
+  checkPositiveInteger(`${name}: order`, order);
 }
 
 /** A splitting method composed with weights is again a splitting: its sub-flows, scaled and merged. */

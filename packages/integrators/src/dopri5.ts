@@ -5,6 +5,8 @@ import {
   NonFiniteError,
   ShapeError,
   Tensor,
+  checkFinitePositive,
+  checkPositiveInteger,
   formatShape,
 } from '@liouville/linalg';
 import { hamiltonianVectorField, joinPhase, splitPhase } from './implicit/phaseSpace.js';
@@ -259,12 +261,8 @@ function checkProblem(tSpan: readonly [number, number], y0: Tensor, options: Dop
   if (!isFiniteNumber(rtol) || rtol < 100 * EPS || rtol > 1) {
     throw new InvalidArgumentError('dopri5: rtol', 'a relative tolerance in [100·ε ≈ 2.2e-14, 1]', rtol);
   }
-  if (!isFiniteNumber(atol) || atol <= 0) {
-    throw new InvalidArgumentError('dopri5: atol', 'a finite tolerance > 0', atol);
-  }
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
-    throw new InvalidArgumentError('dopri5: maxSteps', 'an integer ≥ 1', maxSteps);
-  }
+  checkFinitePositive('dopri5: atol', atol);
+  checkPositiveInteger('dopri5: maxSteps', maxSteps);
   const span = Math.abs(tSpan[1] - tSpan[0]);
   if (firstStep !== undefined && (!isFiniteNumber(firstStep) || firstStep <= 0 || firstStep > span)) {
     throw new InvalidArgumentError('dopri5: firstStep', `a step size in (0, ${span}]`, firstStep);

@@ -1,5 +1,11 @@
-import { Tracer, type Value, grad, sum } from '@liouville/ad';
-import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
+import { type Value, grad, isValue, sum } from '@liouville/ad';
+import {
+  InvalidArgumentError,
+  ShapeError,
+  checkPositiveInteger,
+  checkShapesEqual,
+  formatShape,
+} from '@liouville/linalg';
 import type { GeneralSystem, HamiltonianGradient, SeparableSystem, State, System } from './system.js';
 
 // Forces: the system's analytic `gradient` when it supplies one, automatic differentiation
@@ -58,10 +64,6 @@ export function hamiltonianGradient(system: System, q: Value, p: Value): Hamilto
   return { dHdq: gq, dHdp: gp };
 }
 
-function isValue(x: unknown): x is Value {
-  return x instanceof Tensor || x instanceof Tracer;
-}
-
 function checkGradient(system: { gradient?: unknown }, method: string): void {
   if (system.gradient !== undefined && typeof system.gradient !== 'function') {
     throw new InvalidArgumentError(
@@ -72,11 +74,9 @@ function checkGradient(system: { gradient?: unknown }, method: string): void {
   }
 }
 
+/** The number of degrees of freedom: the shared positive-integer check. */
 function checkDim(system: { dim?: unknown }, method: string): void {
-  const dim = system.dim;
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1) {
-    throw new InvalidArgumentError(`${method}: system.dim`, 'a positive integer number of degrees of freedom', dim);
-  }
+  checkPositiveInteger(`${method}: system.dim`, system.dim);
 }
 
 /**
@@ -130,13 +130,7 @@ export function assertState(system: System, state: State, method: string): void 
     throw new InvalidArgumentError(`${method}: state`, 'a state { q, p } of tensors or differentiable values', state);
   }
   const { q, p } = state;
-  const same = q.shape.length === p.shape.length && q.shape.every((n, i) => n === p.shape[i]);
-  if (!same) {
-    throw new ShapeError(
-      method,
-      `q and p must have the same shape, got q ${formatShape(q.shape)} and p ${formatShape(p.shape)}`,
-    );
-  }
+  checkShapesEqual(method, 'q', q.shape, 'p', p.shape);
   if (q.shape.length === 0 || q.shape[q.shape.length - 1] !== system.dim) {
     throw new ShapeError(
       method,

@@ -1,5 +1,5 @@
 import { type Value, add, jacfwd, matmul, neg, primalTensor, reshape, sub } from '@liouville/ad';
-import { InvalidArgumentError, LiouvilleError, Tensor, inv } from '@liouville/linalg';
+import { LiouvilleError, Tensor, checkFinitePositive, checkPositiveInteger, inv } from '@liouville/linalg';
 import type { State } from './system.js';
 
 /**
@@ -50,13 +50,10 @@ function preview(x: Value): string {
 /** Validated solver options with their defaults. */
 export function newtonOptions(options: NewtonOptions = {}): Required<NewtonOptions> {
   const { tol = 1e-14, maxIterations = 50 } = options;
-  if (typeof tol !== 'number' || !Number.isFinite(tol) || tol <= 0) {
-    throw new InvalidArgumentError('newton: tol', 'a finite tolerance > 0', tol);
-  }
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
-    throw new InvalidArgumentError('newton: maxIterations', 'an integer ≥ 1', maxIterations);
-  }
-  return { tol, maxIterations };
+  return {
+    tol: checkFinitePositive('newton: tol', tol),
+    maxIterations: checkPositiveInteger('newton: maxIterations', maxIterations),
+  };
 }
 
 /**

@@ -146,7 +146,7 @@ describe('assertState', () => {
     const bad = { q: tensor([1, 2]), p: tensor([[3, 4]]) };
     expect(() => assertState(system, bad, 'leapfrog')).toThrow(ShapeError);
     expect(() => assertState(system, bad, 'leapfrog')).toThrow(
-      'leapfrog: q and p must have the same shape, got q [2] and p [1, 2]',
+      'leapfrog: q and p must have the same shape, got [2] and [1, 2]',
     );
   });
 
