@@ -29,7 +29,9 @@ const sameBits = (a: Value, b: Value) =>
 const eagerHvp = (z: Value) => hvp(f, z, v);
 const compiledHvp = jit(eagerHvp);
 console.log('hvp: compiled result has the eager bits:', sameBits(compiledHvp(x), eagerHvp(x)));
-console.log(`hvp, n = 1000: eager ${time(() => eagerHvp(x)).toFixed(3)} ms, jit ${time(() => compiledHvp(x)).toFixed(3)} ms`);
+console.log(
+  `hvp, n = 1000: eager ${time(() => eagerHvp(x)).toFixed(3)} ms, jit ${time(() => compiledHvp(x)).toFixed(3)} ms`,
+);
 
 // 2. What jit compiled: the program of f (the format of JAX's make_jaxpr).
 console.log(makeJaxpr(f)(tensor([1, 2, 3])).toString());
