@@ -13,8 +13,8 @@ import { type Equation, type LoopEquation, type Program, type Var, isLoop, tenso
  * A `loop` equation becomes a JavaScript `for` loop around its body's straight-line code.
  */
 
-/** Programs whose every value has at most this many elements use this backend. */
-export const SCALAR_MAX_SIZE = 64;
+/** Programs whose every value has at most this many elements use this backend (a 12×12 Jacobian block fits). */
+export const SCALAR_MAX_SIZE = 256;
 /** …and at most this many element operations in all (larger functions compile slowly). */
 export const SCALAR_MAX_ELEMENTS = 40_000;
 /** Sums are written as chains of at most this many terms (deep expressions strain the parser). */
