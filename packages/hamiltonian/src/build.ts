@@ -1,5 +1,12 @@
-import { type Value, Tracer } from '@liouville/ad';
-import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
+import { type Value, isValue } from '@liouville/ad';
+import {
+  InvalidArgumentError,
+  ShapeError,
+  checkPositiveInteger,
+  checkShapesEqual,
+  formatShape,
+  shapesEqual,
+} from '@liouville/linalg';
 import type { State } from '@liouville/integrators';
 import type { GeneralHamiltonian, GradientFn, HamiltonianGradient, SeparableHamiltonian } from './Hamiltonian.js';
 
@@ -32,7 +39,7 @@ export interface GeneralSpec {
  * it; the ShapeError names the operation (system and function) and the argument.
  */
 export function checkCoordinates(operation: string, argument: string, x: unknown, dim: number): Value {
-  if (!(x instanceof Tensor) && !(x instanceof Tracer)) {
+  if (!isValue(x)) {
     throw new InvalidArgumentError(`${operation}: ${argument}`, 'a Tensor or a differentiable value', x);
   }
   const { shape } = x;
@@ -53,23 +60,14 @@ export function checkState(operation: string, dim: number, state: unknown): Stat
   const { q, p } = state as State;
   checkCoordinates(operation, 'state.q', q, dim);
   checkCoordinates(operation, 'state.p', p, dim);
-  if (formatShape(q.shape) !== formatShape(p.shape)) {
-    throw new ShapeError(
-      operation,
-      `state.q and state.p must have the same shape, got ${formatShape(q.shape)} and ${formatShape(p.shape)}`,
-    );
-  }
+  checkShapesEqual(operation, 'state.q', q.shape, 'state.p', p.shape);
   return { q, p };
 }
 
 function checkEnergy(operation: string, output: unknown, input: Value): Value {
   const expected = input.shape.slice(0, -1);
-  const ok =
-    (output instanceof Tensor || output instanceof Tracer) &&
-    output.shape.length === expected.length &&
-    output.shape.every((n, i) => n === expected[i]);
-  if (!ok) {
-    const given = output instanceof Tensor || output instanceof Tracer ? formatShape(output.shape) : String(output);
+  if (!isValue(output) || !shapesEqual(output.shape, expected)) {
+    const given = shapeOf(output);
     throw new ShapeError(
       operation,
       `must return one energy per state: shape ${formatShape(expected)} for input ${formatShape(input.shape)}, got ${given}`,
@@ -85,11 +83,9 @@ function checkName(name: unknown, fallback: string): string {
   return name;
 }
 
+/** The number of degrees of freedom: the shared positive-integer check. */
 function checkDim(system: string, dim: unknown): number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1) {
-    throw new InvalidArgumentError(`${system}: dim`, 'a positive integer', dim);
-  }
-  return dim;
+  return checkPositiveInteger(`${system}: dim`, dim);
 }
 
 function checkParams(system: string, params: unknown): Readonly<Record<string, number>> {
@@ -135,7 +131,7 @@ function guardGradient(operation: string, dim: number, gradient: GradientFn | un
     const out = gradient(state.q, state.p);
     for (const key of ['dHdq', 'dHdp'] as const) {
       const g = out?.[key];
-      const ok = (g instanceof Tensor || g instanceof Tracer) && formatShape(g.shape) === formatShape(state.q.shape);
+      const ok = isValue(g) && shapesEqual(g.shape, state.q.shape);
       if (!ok)
         throw new ShapeError(
           operation,
@@ -147,7 +143,7 @@ function guardGradient(operation: string, dim: number, gradient: GradientFn | un
 }
 
 function shapeOf(x: unknown): string {
-  return x instanceof Tensor || x instanceof Tracer ? formatShape(x.shape) : String(x);
+  return isValue(x) ? formatShape(x.shape) : String(x);
 }
 
 /**

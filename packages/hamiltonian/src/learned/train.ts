@@ -2,6 +2,7 @@ import { type Value, primalTensor } from '@liouville/ad';
 import {
   InvalidArgumentError,
   NonFiniteError,
+  checkPositiveInteger,
   type RandomKey,
   type Tensor,
   randomKey,
@@ -106,10 +107,9 @@ export interface TrainResult {
   readonly divergence?: TrainingDivergedError;
 }
 
-function checkPositiveInteger(argument: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-    throw new InvalidArgumentError(`train: ${argument}`, 'a positive integer', value);
-  }
+/** An optional count: absent, or linalg's shared positive-integer check. */
+function checkOptionalCount(argument: string, value: number | undefined): void {
+  if (value !== undefined) checkPositiveInteger(`train: ${argument}`, value);
 }
 
 /** The loss of a model on a whole split, as a number (no parameter gradient). */
@@ -145,14 +145,14 @@ export function splitLossValue(model: FieldModel, params: Readonly<MlpParams<Val
  */
 export function train(options: TrainOptions): TrainResult {
   const { model, data, steps } = options;
-  checkPositiveInteger('steps', steps);
-  checkPositiveInteger('batchSize', options.batchSize);
-  checkPositiveInteger('evalEvery', options.evalEvery);
+  checkPositiveInteger('train: steps', steps);
+  checkOptionalCount('batchSize', options.batchSize);
+  checkOptionalCount('evalEvery', options.evalEvery);
   if (options.onDiverged !== undefined && options.onDiverged !== 'stop' && options.onDiverged !== 'throw') {
     throw new InvalidArgumentError('train: onDiverged', "'stop' or 'throw'", options.onDiverged);
   }
   if (options.checkpoint !== undefined) {
-    checkPositiveInteger('checkpoint.every', options.checkpoint.every ?? Number.NaN);
+    checkPositiveInteger('train: checkpoint.every', options.checkpoint.every);
     if (typeof options.checkpoint.save !== 'function')
       throw new InvalidArgumentError(
         'train: checkpoint.save',

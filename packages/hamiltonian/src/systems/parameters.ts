@@ -1,5 +1,5 @@
-import { ConcretizationError, type Value, Tracer, add, asValue, div, mul, sub } from '@liouville/ad';
-import { InvalidArgumentError, Tensor } from '@liouville/linalg';
+import { ConcretizationError, type Value, Tracer, add, asValue, div, isValue, mul, sub } from '@liouville/ad';
+import { InvalidArgumentError } from '@liouville/linalg';
 
 /**
  * A physical parameter of a catalogue system (a mass, length, g, a stiffness, G): a plain number,
@@ -9,10 +9,6 @@ import { InvalidArgumentError, Tensor } from '@liouville/linalg';
  * own dtype (a float64 parameter beside float32 states gives float64 energies).
  */
 export type Parameter = number | Value;
-
-function isValue(x: unknown): x is Value {
-  return x instanceof Tensor || x instanceof Tracer;
-}
 
 /** The number underneath a parameter, or undefined when it has none yet (a value traced by `jit`). */
 export function parameterNumber(x: Parameter): number | undefined {
