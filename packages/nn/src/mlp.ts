@@ -1,13 +1,14 @@
-import { Tracer, type Value, add, matmul } from '@liouville/ad';
+import { type Value, add, isValue, matmul } from '@liouville/ad';
 import {
   type DType,
   InvalidArgumentError,
   type RandomKey,
   type Shape,
   ShapeError,
-  Tensor,
+  type Tensor,
   formatShape,
   randomUniform,
+  shapesEqual,
   splitKey,
   zeros,
 } from '@liouville/linalg';
@@ -98,11 +99,11 @@ function checkParams(params: Readonly<MlpParams<Value>>, shapes: Record<string, 
   }
   for (const key of expected) {
     const leaf = params[key];
-    if (!(leaf instanceof Tensor || leaf instanceof Tracer)) {
+    if (!isValue(leaf)) {
       throw new InvalidArgumentError(`mlp.apply: params.${key}`, 'a Tensor or a differentiable value', leaf);
     }
     const want = shapes[key];
-    if (leaf.shape.length !== want.length || leaf.shape.some((n, j) => n !== want[j])) {
+    if (!shapesEqual(leaf.shape, want)) {
       throw new ShapeError(
         'mlp.apply',
         `params.${key} must have shape ${formatShape(want)}, got ${formatShape(leaf.shape)}`,

@@ -1,5 +1,5 @@
 import { type Tree, type TreeDef, type Value, cast, flatten, unflatten } from '@liouville/ad';
-import { type DType, ShapeError, type Tensor, formatShape, scalar } from '@liouville/linalg';
+import { type DType, ShapeError, type Tensor, formatShape, scalar, shapesEqual } from '@liouville/linalg';
 import { TreeMismatchError } from '../tree.js';
 
 /**
@@ -55,7 +55,7 @@ export function matchValues(
     }
     o.leaves.forEach((leaf, i) => {
       const want = p.leaves[i].shape;
-      if (leaf.shape.length !== want.length || leaf.shape.some((n, j) => n !== want[j])) {
+      if (!shapesEqual(leaf.shape, want)) {
         throw new ShapeError(
           operation,
           `${name} leaf ${i} must have shape ${formatShape(want)}, got ${formatShape(leaf.shape)}`,
