@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Tensor, randomKey } from '@liouville/linalg';
+import { type DType, InvalidArgumentError, Tensor, shapesEqual } from '@liouville/linalg';
 import {
   type JsonValue,
   type MlpParams,
@@ -107,6 +107,15 @@ export function modelFileMeta(model: HnnModel | BaselineModel, options: ModelFil
   };
 }
 
+/**
+ * Bounds beyond which architecture metadata is damage or a forgery, not a model anyone trained: a
+ * file is refused with a message instead of allocating gigabytes (the HNN's n×n matrix M grows
+ * with inputDim², the widest layer with hiddenDim²).
+ */
+const MAX_INPUT_DIM = 2048;
+const MAX_HIDDEN_DIM = 65_536;
+const MAX_HIDDEN_LAYERS = 1000;
+
 /** Checks saved metadata field by field; the ParamsFileError names the file and the first problem. */
 export function checkModelFileMeta(meta: JsonValue, source: string): ModelFileMeta {
   const fail = (problem: string): never => {
@@ -129,6 +138,12 @@ export function checkModelFileMeta(meta: JsonValue, source: string): ModelFileMe
     !positive(h.hiddenLayers)
   ) {
     fail('the metadata lacks the architecture (an even inputDim, hiddenDim, hiddenLayers)');
+  }
+  const [inputDim, hiddenDim, hiddenLayers] = [m.inputDim, h?.hiddenDim, h?.hiddenLayers] as number[];
+  if (inputDim > MAX_INPUT_DIM || hiddenDim > MAX_HIDDEN_DIM || hiddenLayers > MAX_HIDDEN_LAYERS) {
+    fail(
+      `absurd architecture in the metadata: inputDim ${inputDim}, hiddenDim ${hiddenDim}, hiddenLayers ${hiddenLayers} (at most ${MAX_INPUT_DIM}, ${MAX_HIDDEN_DIM} and ${MAX_HIDDEN_LAYERS})`,
+    );
   }
   try {
     if (m.scaling !== undefined) checkScaling('model file', m.scaling, m.inputDim as number);
@@ -157,22 +172,24 @@ function modelOf(meta: ModelFileMeta, source: string): HnnModel | BaselineModel 
   }
 }
 
-/** Checks the saved tensors have exactly the names and shapes of the model's parameters. */
-function checkParamsFit(source: string, model: HnnModel | BaselineModel, params: unknown): MlpParams {
+/**
+ * Checks the saved tensors have exactly the names, shapes and dtype of the model's parameters (read
+ * from the network's shapes: nothing is allocated before the file is known to fit).
+ */
+function checkParamsFit(source: string, model: HnnModel | BaselineModel, params: unknown, dtype: DType): MlpParams {
   if (params === null || typeof params !== 'object' || Array.isArray(params) || params instanceof Tensor) {
     throw new ParamsFileError(source, 'the parameters are not a record of named tensors');
   }
-  const expected = treeLeaves(model.init(randomKey(0)));
+  // treeLeaves visits records in sorted key order; so does this list.
+  const expected = Object.entries(model.net.paramShapes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const given = treeLeaves(params as MlpParams);
   const describe = (leaves: typeof given) =>
     leaves.map((l) => `${l.path.join('.')}[${l.leaf.shape.join('x')}]`).join(', ');
   const same =
     expected.length === given.length &&
     expected.every(
-      (e, i) =>
-        e.path.join('.') === given[i].path.join('.') &&
-        e.leaf.shape.join('x') === given[i].leaf.shape.join('x') &&
-        e.leaf.dtype === given[i].leaf.dtype,
+      ([name, shape], i) =>
+        given[i].path.join('.') === name && shapesEqual(given[i].leaf.shape, shape) && given[i].leaf.dtype === dtype,
     );
   if (!same)
     throw new ParamsFileError(
@@ -186,7 +203,8 @@ function checkParamsFit(source: string, model: HnnModel | BaselineModel, params:
 export function modelFromFile(meta: JsonValue, params: unknown, source = '<string>'): SavedModel {
   const checked = checkModelFileMeta(meta, source);
   const trained = modelOf(checked, source);
-  const fitted = checkParamsFit(source, trained, params);
+  const dtype = checked.hyperparameters.dtype === 'float32' ? 'float32' : 'float64';
+  const fitted = checkParamsFit(source, trained, params, dtype);
   const model = checked.scaling === undefined ? trained : unscaledModel(trained, checked.scaling);
   return { meta: checked, model, trained, params: fitted };
 }
