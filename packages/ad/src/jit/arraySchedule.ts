@@ -1,4 +1,4 @@
-import type { Shape } from '@liouville/linalg';
+import { type Shape, shapesEqual } from '@liouville/linalg';
 import type { BinaryPrimitive, ComparisonPrimitive, UnaryPrimitive } from '../primitives.js';
 import {
   type View,
@@ -104,7 +104,7 @@ export interface Schedule {
 
 type ElementPrimitive = UnaryPrimitive | BinaryPrimitive | ComparisonPrimitive | 'mulAdd' | 'where' | 'cast';
 
-const same = (a: Shape, b: Shape) => a.length === b.length && a.every((n, i) => n === b[i]);
+const same = shapesEqual;
 
 /** The per-element expression of an elementwise equation, as its eager kernel computes it. */
 function elementExpression(eq: Equation): ((args: readonly string[]) => string) | null {

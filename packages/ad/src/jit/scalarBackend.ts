@@ -1,4 +1,4 @@
-import { type Tensor, type TypedArray, broadcastShapes, stridesOf, sizeOf } from '@liouville/linalg';
+import { type Tensor, type TypedArray, broadcastShapes, shapesEqual, sizeOf, stridesOf } from '@liouville/linalg';
 import type { BinaryPrimitive, ComparisonPrimitive, UnaryPrimitive } from '../primitives.js';
 import { rules } from '../rules/index.js';
 import { BINARY, MUL_ADD, UNARY, binaryDType, literal, stored } from './expressions.js';
@@ -279,7 +279,7 @@ const matmul: Emit = (emitter, eq) => {
 const mulAdd: Emit = (emitter, eq) => {
   const [a, b, c, d] = eq.inputs;
   const shape = eq.out.shape;
-  if (eq.inputs.every((v) => v.shape.length === a.shape.length && v.shape.every((n, i) => n === a.shape[i]))) {
+  if (eq.inputs.every((v) => shapesEqual(v.shape, a.shape))) {
     const [ea, eb, ec, ed] = eq.inputs.map((v) => emitter.elems(v));
     emitter.compute(
       eq.out,

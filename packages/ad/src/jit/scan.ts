@@ -1,4 +1,4 @@
-import { InvalidArgumentError, formatShape } from '@liouville/linalg';
+import { InvalidArgumentError, checkPositiveInteger, formatShape, shapesEqual } from '@liouville/linalg';
 import { innermostTrace, withTrace } from '../bind.js';
 import { StructureError } from '../errors.js';
 import { stack } from '../ops.js';
@@ -40,9 +40,7 @@ export type ScanBody<C, Y> = (carry: C) => readonly [C, Y];
  */
 export function scan<C, Y = null>(body: ScanBody<C, Y>, init: C, length: number): [C, Y] {
   if (typeof body !== 'function') throw new InvalidArgumentError('scan: body', 'a function carry → [carry, y]', body);
-  if (!Number.isInteger(length) || length < 1) {
-    throw new InvalidArgumentError('scan: length', 'a positive integer number of iterations', length);
-  }
+  checkPositiveInteger('scan: length', length);
   const top = innermostTrace();
   // Staged only when jit's level is the innermost one: under an AD level the loop runs as
   // written, so that level differentiates it (and jit then records the unrolled derivative).
@@ -57,10 +55,7 @@ function checkCarry(init: { leaves: Value[]; def: TreeDef }, next: { leaves: Val
   }
   init.leaves.forEach((leaf, i) => {
     const other = next.leaves[i];
-    const same =
-      leaf.dtype === other.dtype &&
-      leaf.shape.length === other.shape.length &&
-      leaf.shape.every((n, j) => n === other.shape[j]);
+    const same = leaf.dtype === other.dtype && shapesEqual(leaf.shape, other.shape);
     if (!same) {
       throw new StructureError(
         `scan: carry leaf ${i} must keep its type ${leaf.dtype}${formatShape(leaf.shape)}, the body returned ${other.dtype}${formatShape(other.shape)}`,
