@@ -1,4 +1,4 @@
-import { type Shape, stridesOf } from '@liouville/linalg';
+import { type Shape, shapesEqual, stridesOf } from '@liouville/linalg';
 import type { Var } from './ir.js';
 
 /**
@@ -32,12 +32,7 @@ export function isContiguous(view: View): boolean {
 /** True when the view is its whole base, element for element (so it can stand for the base itself). */
 export function isWholeBase(view: View): boolean {
   const base = view.base.shape;
-  return (
-    view.offset === 0 &&
-    isContiguous(view) &&
-    view.shape.length === base.length &&
-    view.shape.every((n, a) => n === base[a])
-  );
+  return view.offset === 0 && isContiguous(view) && shapesEqual(view.shape, base);
 }
 
 /**
