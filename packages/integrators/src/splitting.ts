@@ -1,5 +1,5 @@
 import { type Value, add, mul } from '@liouville/ad';
-import { InvalidArgumentError, scalar } from '@liouville/linalg';
+import { InvalidArgumentError, checkPositiveInteger, scalar } from '@liouville/linalg';
 import { assertSeparable, assertState, dTdp, dVdq } from './forces.js';
 import {
   type MethodInfo,
@@ -135,9 +135,7 @@ export function splittingScheme(spec: SplittingScheme): SplittingScheme {
   const name = spec?.name;
   if (typeof name !== 'string' || name.length === 0)
     throw new InvalidArgumentError('splittingScheme: name', 'a non-empty string', name);
-  if (typeof spec.order !== 'number' || !Number.isInteger(spec.order) || spec.order < 1) {
-    throw new InvalidArgumentError(`${name}: order`, 'a positive integer', spec.order);
-  }
+  checkPositiveInteger(`${name}: order`, spec.order);
   const a = checkCoefficients(name, 'a', spec.a);
   const b = checkCoefficients(name, 'b', spec.b);
   const firstKick = spec.firstKick ?? false;

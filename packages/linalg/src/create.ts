@@ -1,6 +1,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import ops from 'ndarray-ops';
 import { InvalidArgumentError, ShapeError, formatShape } from './errors.js';
+import { checkNonNegativeInteger } from './validate.js';
 import { type Shape, sizeOf, validateShape } from './shape.js';
 import { type DType, type NestedArray, Tensor, type TypedArray, allocate } from './Tensor.js';
 
@@ -124,7 +125,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
 
 /** `num` evenly spaced values from start to stop inclusive (as NumPy's linspace). */
 export function linspace(start: number, stop: number, num: number, dtype: DType = 'float64'): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new InvalidArgumentError('linspace: num', 'a non-negative integer', num);
+  checkNonNegativeInteger('linspace: num', num);
   if (!Number.isFinite(start) || !Number.isFinite(stop)) {
     throw new InvalidArgumentError('linspace: start, stop', 'finite numbers', [start, stop]);
   }

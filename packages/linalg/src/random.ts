@@ -1,6 +1,7 @@
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { InvalidArgumentError } from './errors.js';
+import { checkPositiveInteger } from './validate.js';
 import { type Shape, sizeOf, validateShape } from './shape.js';
 import { type DType, Tensor, allocate } from './Tensor.js';
 
@@ -115,7 +116,7 @@ export function randomKey(seed: number): RandomKey {
  */
 export function splitKey(key: RandomKey, n = 2): RandomKey[] {
   checkKey('splitKey', key);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('splitKey: n', 'a positive integer', n);
+  checkPositiveInteger('splitKey: n', n);
   return Array.from({ length: n }, (_, i) =>
     keyFromInput(SPLIT_TAG, [...key.words, i | 0, Math.floor(i / TWO_POW_32)]),
   );

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors.js';
+import { checkNonNegativeInteger } from './validate.js';
 import { type DType, Tensor, allocate } from './Tensor.js';
 
 /**
@@ -7,7 +8,7 @@ import { type DType, Tensor, allocate } from './Tensor.js';
  * Integration, 2nd ed., §VI.2). It satisfies Jᵀ = −J = J⁻¹.
  */
 export function symplecticJ(n: number, dtype: DType = 'float64'): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('symplecticJ: n', 'a non-negative integer', n);
+  checkNonNegativeInteger('symplecticJ: n', n);
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new InvalidArgumentError('symplecticJ: dtype', "'float64' or 'float32'", dtype);
   }

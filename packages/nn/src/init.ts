@@ -5,6 +5,7 @@ import {
   type Shape,
   Tensor,
   allocate,
+  checkFinitePositive,
   formatShape,
   randomNormal,
   randomUniform,
@@ -38,9 +39,7 @@ export interface HeOptions extends InitOptions {
 }
 
 function checkOptions(operation: string, gain: number, dtype: DType): void {
-  if (typeof gain !== 'number' || !Number.isFinite(gain) || gain <= 0) {
-    throw new InvalidArgumentError(`${operation}: gain`, 'a finite number > 0', gain);
-  }
+  checkFinitePositive(`${operation}: gain`, gain);
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new InvalidArgumentError(`${operation}: dtype`, "'float64' or 'float32'", dtype);
   }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@liouville/linalg';
+import { InvalidArgumentError, ShapeError, Tensor, checkFinitePositive, formatShape } from '@liouville/linalg';
 import { type Estimate, type Rollout, splitEstimate } from './metrics.js';
 
 /** Options of `energyMseAgainstData`. */
@@ -50,9 +50,7 @@ export function energyMseAgainstData(options: MeasuredEnergyOptions): MeasuredEn
  * grid 0, h, 2h, … up to the last time and returns the rows at the requested times.
  */
 export function gridRollout(rollout: Rollout, spacing: number): Rollout {
-  if (!(spacing > 0) || !Number.isFinite(spacing)) {
-    throw new InvalidArgumentError('gridRollout: spacing', 'a finite number > 0', spacing);
-  }
+  checkFinitePositive('gridRollout: spacing', spacing);
   return (x0, tEval) => {
     const index = tEval.map((t) => Math.round(t / spacing));
     // Measurement times are written in decimal, so a grid time is only equal to a few ulps.

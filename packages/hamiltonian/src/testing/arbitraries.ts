@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { State } from '@liouville/integrators';
-import { InvalidArgumentError, tensor } from '@liouville/linalg';
+import { InvalidArgumentError, checkFinitePositive, checkPositiveInteger, tensor } from '@liouville/linalg';
 import type { Hamiltonian, Particles, SeparableHamiltonian } from '../Hamiltonian.js';
 import { doublePendulum } from '../systems/doublePendulum.js';
 import { fput } from '../systems/fput.js';
@@ -164,14 +164,10 @@ function oneState(system: Hamiltonian, radius: number): fc.Arbitrary<{ q: number
  */
 export function arbitraryState(system: Hamiltonian, options: ArbitraryStateOptions = {}): fc.Arbitrary<State> {
   const radius = options.radius ?? 1;
-  if (typeof radius !== 'number' || !Number.isFinite(radius) || radius <= 0) {
-    throw new InvalidArgumentError(`arbitraryState(${system.name}): radius`, 'a finite number > 0', radius);
-  }
+  checkFinitePositive(`arbitraryState(${system.name}): radius`, radius);
   const { batch } = options;
   if (batch === undefined) return oneState(system, radius).map(({ q, p }) => ({ q: tensor(q), p: tensor(p) }));
-  if (!Number.isInteger(batch) || batch < 1) {
-    throw new InvalidArgumentError(`arbitraryState(${system.name}): batch`, 'a positive integer', batch);
-  }
+  checkPositiveInteger(`arbitraryState(${system.name}): batch`, batch);
   return fc.array(oneState(system, radius), { minLength: batch, maxLength: batch }).map((states) => ({
     q: tensor(states.map((s) => s.q)),
     p: tensor(states.map((s) => s.p)),

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Tensor } from '@liouville/linalg';
+import { InvalidArgumentError, Tensor, checkFinitePositive, checkPositiveInteger } from '@liouville/linalg';
 import fc from 'fast-check';
 import type { State } from '../system.js';
 
@@ -10,19 +10,12 @@ export interface StateOptions {
   readonly batch?: number;
 }
 
-function positiveInteger(argument: string, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(argument, 'a positive integer', n);
-  return n;
-}
-
 /** Random phase-space states { q, p } of float64 tensors with `dim` degrees of freedom. */
 export function arbitraryState(dim: number, options: StateOptions = {}): fc.Arbitrary<State> {
-  positiveInteger('arbitraryState: dim', dim);
-  const batch = options.batch === undefined ? undefined : positiveInteger('arbitraryState: batch', options.batch);
+  checkPositiveInteger('arbitraryState: dim', dim);
+  const batch = options.batch === undefined ? undefined : checkPositiveInteger('arbitraryState: batch', options.batch);
   const scale = options.scale ?? 1;
-  if (!Number.isFinite(scale) || scale <= 0)
-    throw new InvalidArgumentError('arbitraryState: scale', 'a finite number > 0', scale);
+  checkFinitePositive('arbitraryState: scale', scale);
   const shape = batch === undefined ? [dim] : [batch, dim];
   const size = dim * (batch ?? 1);
   const component = fc.double({ min: -scale, max: scale, noNaN: true });

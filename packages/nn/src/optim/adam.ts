@@ -1,5 +1,5 @@
 import { type Tree, type Value, add, div, mul, sqrt, sub } from '@liouville/ad';
-import { InvalidArgumentError, Tensor, type TypedArray, allocate, zeros } from '@liouville/linalg';
+import { Tensor, type TypedArray, allocate, checkFinitePositive, zeros } from '@liouville/linalg';
 import { type ParamTree, treeFromLeaves, treeLeaves } from '../tree.js';
 import { type CompilableUpdate, matchValues, narrow, rebuild, stepScalar, wide } from './compilable.js';
 import {
@@ -125,9 +125,7 @@ function checkAdamOptions(
   checkNumber(`${operation}: beta1`, beta1, 0, 1);
   checkNumber(`${operation}: beta2`, beta2, 0, 1);
   checkNumber(`${operation}: weightDecay`, weightDecay, 0, Number.POSITIVE_INFINITY);
-  if (typeof eps !== 'number' || !Number.isFinite(eps) || eps <= 0) {
-    throw new InvalidArgumentError(`${operation}: eps`, 'a finite number > 0', eps);
-  }
+  checkFinitePositive(`${operation}: eps`, eps);
 }
 
 /**
