@@ -79,7 +79,7 @@ function rolloutFigures(rollout: Rollout, evaluation: ComparisonEvaluation) {
 
 /** The mean over rows of the DHNN's −ΔD_φ (its learned contraction rate; γ for linear friction). */
 function learnedDissipation(trained: TrainedComparison, test: Split): number | undefined {
-  if (trained.kind !== 'dhnn') return undefined;
+  if (trained.kind !== 'dhnn' && trained.kind !== 'dhnn-fd') return undefined;
   const divergence = Array.from(
     primalTensor((trained.model as DhnnModel).divergence(trained.params as MlpParams, test.x)).data,
   );

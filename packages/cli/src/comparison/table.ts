@@ -73,7 +73,7 @@ export function comparisonTable(result: ComparisonTaskResult): string {
   rows.push(row(result.energyLabel, 'energy'));
   if (hasPaper) rows.push(paperRow('energy'));
   for (const h of result.horizons) rows.push(row(`rollout error at t = ${h}`, `rollout@${h}`));
-  if (models.includes('dhnn')) {
+  if (models.includes('dhnn') || models.includes('dhnn-fd')) {
     const truth = result.damping === undefined ? '' : ` (true γ = ${result.damping})`;
     rows.push(row(`learned dissipation −ΔD${truth}`, 'dissipation'));
   }
