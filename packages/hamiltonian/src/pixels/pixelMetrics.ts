@@ -1,8 +1,8 @@
-import { type Value, primalTensor, reshape } from '@liouville/ad';
+import { type Value, primalTensor } from '@liouville/ad';
 import { Tensor, cast, randomKey, tensor } from '@liouville/linalg';
 import { type ParamTree, permutation, treeMap } from '@liouville/nn';
 import { hnn } from '../learned/learnedHamiltonian.js';
-import { type Estimate, dopri5Rollout } from '../learned/metrics.js';
+import { type Estimate, dopri5Rollout, modelField } from '../learned/metrics.js';
 import { type PixelPendulumData, pixelRowState, pixelRows } from './pixelDataset.js';
 import { type PixelModel, type PixelParamTree, type PixelParams, pixelModel } from './pixelModel.js';
 
@@ -53,9 +53,9 @@ export function pixelLatents(
   return primalTensor(model.encode(params, pixelRows(data, rows, false, model.options.dtype)));
 }
 
-/** The latent field z ↦ f(z) of one latent [2] (float64 model). */
+/** The latent field z ↦ f(z) of one latent [2] (float64 model; compiled after its first calls, the same bits). */
 export function latentField(model: PixelModel, params: PixelParams): (z: Tensor) => Tensor {
-  return (z) => primalTensor(reshape(model.dynamics.timeDerivative(params.dynamics, reshape(z, [1, 2])), [2]));
+  return modelField(model.dynamics, params.dynamics);
 }
 
 /** The learned latent Hamiltonian H_θ (an HNN's), as a Hamiltonian of one degree of freedom. */
