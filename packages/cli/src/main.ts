@@ -1,4 +1,5 @@
 import type { CommandSpec } from './args.js';
+import { evaluateSpec, runEvaluate } from './commands/evaluate.js';
 import { plotSpec, runPlot } from './commands/plot.js';
 import { reproduceSpec, runReproduce } from './commands/reproduce.js';
 import { runSimulate, simulateSpec } from './commands/simulate.js';
@@ -13,6 +14,7 @@ type Runner = (argv: readonly string[], io: CliIO) => number | Promise<number>;
 export const COMMANDS: readonly { readonly spec: CommandSpec; readonly run: Runner }[] = [
   { spec: reproduceSpec, run: runReproduce },
   { spec: trainSpec, run: runTrain },
+  { spec: evaluateSpec, run: runEvaluate },
   { spec: simulateSpec, run: runSimulate },
   { spec: plotSpec, run: runPlot },
 ];

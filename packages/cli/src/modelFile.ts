@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { FieldModel } from '@liouville/hamiltonian';
+import { type FieldModel, modelFromFile } from '@liouville/hamiltonian';
 import { Tensor, allFinite } from '@liouville/linalg';
 import { type JsonValue, type MlpParams, treeLeaves } from '@liouville/nn';
 import { loadParams, saveParams } from '@liouville/nn/node';
@@ -27,7 +27,8 @@ export const MODEL_VERSION = 1;
 export interface ModelMeta {
   readonly format: typeof MODEL_FORMAT;
   readonly version: typeof MODEL_VERSION;
-  readonly task: TaskName;
+  /** The paper's task it was trained on; absent for a model of your own data (`train --data FILE`). */
+  readonly task?: TaskName;
   readonly model: ModelKind;
   readonly inputDim: number;
   readonly hyperparameters: Hyperparameters;
@@ -166,6 +167,7 @@ export interface ExpectedModel {
 export function loadModel(path: string, expected: ExpectedModel = {}): LoadedModel {
   checkRegularFile(path, 'parameter file');
   const { params, meta } = loadParams(path);
+  if (isOwnDataMeta(meta)) return ownDataModel(path, meta, params, expected);
   const checked = checkMeta(path, meta);
   if (expected.task !== undefined && checked.task !== expected.task) {
     fail(path, `a model of task '${checked.task}', expected '${expected.task}'`);
@@ -179,4 +181,30 @@ export function loadModel(path: string, expected: ExpectedModel = {}): LoadedMod
   }
   checkParams(path, model, params as MlpParams);
   return { meta: checked, model, params: params as MlpParams };
+}
+
+/** Whether metadata describe a model of the user's own data: the model format without a task. */
+function isOwnDataMeta(meta: JsonValue): boolean {
+  const m = meta as Record<string, unknown> | null;
+  return m !== null && typeof m === 'object' && m.format === MODEL_FORMAT && m.task === undefined;
+}
+
+/**
+ * A model trained on the user's own data, rebuilt by the library's model-file reader: in the
+ * data's units (its scaling undone), with its periodic coordinates; RuntimeErrors as for the others.
+ */
+function ownDataModel(path: string, meta: JsonValue, params: unknown, expected: ExpectedModel): LoadedModel {
+  if (expected.task !== undefined) fail(path, `a model of your own data, expected one of task '${expected.task}'`);
+  let saved: ReturnType<typeof modelFromFile>;
+  try {
+    saved = modelFromFile(meta, params, path);
+  } catch (error) {
+    throw new RuntimeError((error as Error).message);
+  }
+  if (expected.model !== undefined && saved.meta.model !== expected.model) {
+    fail(path, `a ${saved.meta.model} model, expected ${expected.model}`);
+  }
+  const bad = treeLeaves(saved.params).find((l) => !allFinite(l.leaf));
+  if (bad !== undefined) fail(path, `the parameter ${bad.path.join('.')} holds NaN or infinite values`);
+  return { meta: saved.meta as unknown as ModelMeta, model: saved.model, params: saved.params };
 }

@@ -32,8 +32,8 @@ export interface TrajectoryChunk {
   /** [rows·n], row-major. */
   readonly q: Float64Array;
   readonly p: Float64Array;
-  /** The physical energy H(q, p) (for a learned model: its task's true H). */
-  readonly energy: Float64Array;
+  /** The physical energy H(q, p) (for a learned model: its task's true H; none for a model of your own data). */
+  readonly energy?: Float64Array;
   /** The learned Hamiltonian H_θ along the trajectory (HNN only). */
   readonly learnedEnergy?: Float64Array;
 }
@@ -61,6 +61,11 @@ export const CHUNK_STEPS = 4096;
 /** The degrees of freedom n of what is simulated. */
 export function subjectDim(subject: Subject): number {
   return subject.kind === 'system' ? subject.system.dim : subject.loaded.meta.inputDim / 2;
+}
+
+/** True when a true H is known: every catalogue system and the paper's tasks, not a model of your own data. */
+export function hasTrueEnergy(subject: Subject): boolean {
+  return subject.kind === 'system' || subject.loaded.meta.task !== undefined;
 }
 
 /** True when the subject has a learned H_θ of its own (an HNN), written as learnedEnergy. */
@@ -149,13 +154,13 @@ function plan(subject: Subject, o: SimulationOptions, n: number) {
     return { advance, truth: system, learned: undefined };
   }
   const { model, params, meta } = subject.loaded;
-  const truth = taskSpec(meta.task).system();
+  const truth = meta.task === undefined ? undefined : taskSpec(meta.task).system();
   if (model.kind === 'baseline') {
     const field = modelField(model, params);
     const advance = o.method === 'dopri5' ? dopri5Advance(field, o) : rk4FieldAdvance(field, o, n);
     return { advance, truth, learned: undefined };
   }
-  const learned = hnn(model as HnnModel, params, `hnn(${meta.task})`);
+  const learned = hnn(model as HnnModel, params, `hnn(${meta.task ?? 'your data'})`);
   const advance = o.method === 'dopri5' ? dopri5Advance(trueField(learned), o) : stepAdvance(learned, o, n);
   return { advance, truth, learned };
 }
@@ -179,7 +184,7 @@ function firstNonFiniteRow(chunk: TrajectoryChunk): { row: number; what: string 
     for (let i = r * n; i < (r + 1) * n; i++) {
       if (!Number.isFinite(chunk.q[i]) || !Number.isFinite(chunk.p[i])) return { row: r, what: 'the state' };
     }
-    if (!Number.isFinite(chunk.energy[r])) return { row: r, what: 'the energy' };
+    if (chunk.energy !== undefined && !Number.isFinite(chunk.energy[r])) return { row: r, what: 'the energy' };
     if (chunk.learnedEnergy !== undefined && !Number.isFinite(chunk.learnedEnergy[r])) {
       return { row: r, what: 'the learned energy' };
     }
@@ -197,7 +202,7 @@ function sliceChunk(c: TrajectoryChunk, from: number, to: number): TrajectoryChu
     t: c.t.subarray(from, to),
     q: c.q.subarray(from * n, to * n),
     p: c.p.subarray(from * n, to * n),
-    energy: c.energy.subarray(from, to),
+    energy: c.energy?.subarray(from, to),
     learnedEnergy: c.learnedEnergy?.subarray(from, to),
   };
 }
@@ -245,7 +250,7 @@ function chunkOf(
   first: number,
   n: number,
   dt: number,
-  truth: Hamiltonian,
+  truth: Hamiltonian | undefined,
   learned: Hamiltonian | undefined,
 ): TrajectoryChunk {
   const { q, p } = splitPhase(states, n);
@@ -258,7 +263,7 @@ function chunkOf(
     t: Float64Array.from({ length: rows }, (_, i) => (first + i) * dt),
     q: Float64Array.from(qt.data),
     p: Float64Array.from(pt.data),
-    energy: energiesOf(truth, qt, pt),
+    energy: truth === undefined ? undefined : energiesOf(truth, qt, pt),
     learnedEnergy: learned === undefined ? undefined : energiesOf(learned, qt, pt),
   };
 }

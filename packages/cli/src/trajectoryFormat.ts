@@ -17,10 +17,16 @@ export interface TrajectoryWriter {
   dispose(): void;
 }
 
-/** Column names: t, q (or q1 … qn), p (or p1 … pn), energy and, for an HNN, learnedEnergy. */
-export function trajectoryColumns(n: number, learnedEnergy: boolean): string[] {
+/** Column names: t, q (or q1 … qn), p (or p1 … pn), energy (when a true H is known) and, for an HNN, learnedEnergy. */
+export function trajectoryColumns(n: number, learnedEnergy: boolean, energy = true): string[] {
   const names = (s: string) => (n === 1 ? [s] : Array.from({ length: n }, (_, i) => `${s}${i + 1}`));
-  return ['t', ...names('q'), ...names('p'), 'energy', ...(learnedEnergy ? ['learnedEnergy'] : [])];
+  return [
+    't',
+    ...names('q'),
+    ...names('p'),
+    ...(energy ? ['energy'] : []),
+    ...(learnedEnergy ? ['learnedEnergy'] : []),
+  ];
 }
 
 /** The rows of a chunk as CSV lines, numbers in their shortest exact decimal form (they read back bit for bit). */
@@ -31,7 +37,7 @@ function csvLines(c: TrajectoryChunk): string {
     const cells: number[] = [c.t[r]];
     for (let i = r * n; i < (r + 1) * n; i++) cells.push(c.q[i]);
     for (let i = r * n; i < (r + 1) * n; i++) cells.push(c.p[i]);
-    cells.push(c.energy[r]);
+    if (c.energy !== undefined) cells.push(c.energy[r]);
     if (c.learnedEnergy !== undefined) cells.push(c.learnedEnergy[r]);
     lines[r] = cells.join(',');
   }
@@ -91,7 +97,7 @@ export function jsonWriter(
     't',
     'q',
     'p',
-    'energy',
+    ...(columns.includes('energy') ? ['energy' as const] : []),
     ...(columns.includes('learnedEnergy') ? ['learnedEnergy' as const] : []),
   ];
   const folder = mkdtempSync(join(tempFolder, 'liouville-simulate-'));

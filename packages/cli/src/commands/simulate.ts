@@ -24,6 +24,7 @@ import {
   type Subject,
   checkMethodFits,
   hasLearnedEnergy,
+  hasTrueEnergy,
   subjectDim,
   trajectoryChunks,
 } from '../simulation.js';
@@ -171,7 +172,7 @@ export async function runSimulate(argv: readonly string[], io: CliIO): Promise<n
   const output = out === undefined ? undefined : openAtomicOutput(resolve(io.cwd, out), out);
   let writer: TrajectoryWriter | undefined;
   try {
-    const columns = trajectoryColumns(subjectDim(subject), hasLearnedEnergy(subject));
+    const columns = trajectoryColumns(subjectDim(subject), hasLearnedEnergy(subject), hasTrueEnergy(subject));
     const sink = sinkOf(io, output);
     const about = { system: subject.name, method: o.methodName, dt: o.dt, steps: o.steps, q0, p0 };
     writer =

@@ -8,6 +8,8 @@ import { checkCanWriteIn, outputTarget } from '../outputFile.js';
 import { DATA_SOURCES, type DataSource, MODEL_KINDS, hyperparametersFor, parseTaskName, taskSpec } from '../tasks.js';
 import { modelMetaOf, trainModel } from '../training.js';
 import { isBeyondThePaper, trainBeyond } from '../comparison/trainCommand.js';
+import { DATA_COLUMN_FLAGS } from '../measured/dataFlags.js';
+import { isDataFile, runTrainOnData } from '../measured/trainOnData.js';
 
 /** `liouville train`: one model of one task, saved with its metadata. */
 export const trainSpec: CommandSpec = {
@@ -15,7 +17,7 @@ export const trainSpec: CommandSpec = {
   summary:
     'Train one model (the HNN or the baseline) on one task with the reference hyperparameters and save its parameters.',
   synopsis:
-    '--task TASK --model hnn|baseline|dhnn|lnn|srnn|hnn-fd|dhnn-fd [--seed S] [--steps N] [--data generated|reference] [--out FILE]',
+    '--task TASK --model hnn|baseline|dhnn|lnn|srnn|hnn-fd|dhnn-fd [--seed S] [--steps N] [--data generated|reference] [--out FILE]\n   or: liouville train --data FILE --time COL --q COLS --p COLS [--dqdt COLS --dpdt COLS] [--trajectory COL] [--velocity] [--periodic COLS] [--derivative central|savgol] [--test-fraction F] --model hnn|baseline [--steps N] [--out FILE]',
   flags: {
     task: {
       type: 'string',
@@ -45,15 +47,16 @@ export const trainSpec: CommandSpec = {
       type: 'string',
       value: 'SOURCE',
       description:
-        "generated (this project's generators) or reference (the files the reference code trained on; not for three-body). The real pendulum always uses its measurements.",
+        "generated (this project's generators) or reference (the files the reference code trained on; not for three-body); the real pendulum always uses its measurements. Or a FILE of your own measurements, with the column flags below instead of --task (write ./reference for a file of that name).",
       defaultText: 'generated',
     },
     out: {
       type: 'string',
       value: 'FILE',
       description: 'Where to save the parameters and metadata (atomically).',
-      defaultText: './<task>-<model>-seed<S>.params.json',
+      defaultText: './<task>-<model>-seed<S>.params.json (with --data FILE: ./<file>-<model>.params.json)',
     },
+    ...DATA_COLUMN_FLAGS,
   },
   details: [
     'The file holds the parameters in the liouville-params format with metadata: task, model kind, architecture, hyperparameters, seed, data source and final losses. `liouville simulate --params FILE` rolls the learned model out.',
@@ -61,6 +64,7 @@ export const trainSpec: CommandSpec = {
   examples: [
     'liouville train --task spring --model hnn --seed 0 --out spring-hnn.params.json',
     'liouville train --task two-body --model baseline --steps 500 --data reference',
+    'liouville train --data pendulum.txt --trajectory trial --time t --q theta --p omega --velocity --periodic theta --model hnn',
   ],
 };
 
@@ -78,6 +82,10 @@ export function runTrain(argv: readonly string[], io: CliIO): number {
     io.stdout(commandHelp(trainSpec));
     return 0;
   }
+  if (isDataFile(values.data)) return runTrainOnData(io, values, values.data);
+  const dataOnly = Object.keys(DATA_COLUMN_FLAGS).find((name) => values[name] !== undefined);
+  if (dataOnly !== undefined)
+    throw new UsageError(`--${dataOnly} goes with --data FILE (a file of your own measurements)`);
   const taskText = requiredFlag(trainSpec, values, 'task');
   const modelText = requiredFlag(trainSpec, values, 'model');
   if (isBeyondThePaper(taskText, modelText)) return trainBeyond(io, values, taskText, modelText);

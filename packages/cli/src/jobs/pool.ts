@@ -3,6 +3,7 @@ import { RuntimeError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { progressBoard } from '../progress.js';
 import type { ModelResult } from '../results.js';
+import type { PixelJob, PixelModelResult } from '../pixels/pixelJob.js';
 import type { ModelJob } from './modelJob.js';
 import type { WorkerMessage } from './workerEntry.js';
 
@@ -23,9 +24,20 @@ function startWorker(io: CliIO): Worker {
  * to `io` (on a terminal, their progress bars share one line) and returning the results in the
  * order of `jobs`. The first failing job stops the pool with its error message.
  */
-export function runJobsInWorkers(io: CliIO, jobs: readonly ModelJob[], concurrency: number): Promise<ModelResult[]> {
+export function runJobsInWorkers(io: CliIO, jobs: readonly ModelJob[], concurrency: number): Promise<ModelResult[]>;
+/** Runs pixel-pendulum jobs the same way. */
+export function runJobsInWorkers(
+  io: CliIO,
+  jobs: readonly PixelJob[],
+  concurrency: number,
+): Promise<PixelModelResult[]>;
+export function runJobsInWorkers(
+  io: CliIO,
+  jobs: readonly (ModelJob | PixelJob)[],
+  concurrency: number,
+): Promise<(ModelResult | PixelModelResult)[]> {
   const board = progressBoard(io);
-  const results: ModelResult[] = new Array(jobs.length);
+  const results: (ModelResult | PixelModelResult)[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
   const workers: Worker[] = [];
@@ -52,7 +64,7 @@ export function runJobsInWorkers(io: CliIO, jobs: readonly ModelJob[], concurren
         if (m.type === 'stderr') channel(m.text);
         else if (m.type === 'error') stop(new RuntimeError(m.message.replace(/^liouville: /, '')));
         else {
-          results[m.index] = m.result as ModelResult;
+          results[m.index] = m.result as ModelResult | PixelModelResult;
           done += 1;
           if (done === jobs.length) stop();
           else feed(worker);

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { type PixelJob, runPixelJob } from '../pixels/pixelJob.js';
 import { type ModelJob, runModelJob } from './modelJob.js';
 
 /** Messages from a worker to the main thread. */
@@ -24,9 +25,10 @@ const io: CliIO = {
   env: process.env,
 };
 
-port.on('message', ({ index, job }: { index: number; job: ModelJob }) => {
+port.on('message', ({ index, job }: { index: number; job: ModelJob | PixelJob }) => {
   try {
-    port.postMessage({ type: 'result', index, result: runModelJob(io, job) } satisfies WorkerMessage);
+    const result = job.task === 'pixels' ? runPixelJob(io, job) : runModelJob(io, job);
+    port.postMessage({ type: 'result', index, result } satisfies WorkerMessage);
   } catch (error) {
     port.postMessage({ type: 'error', index, message: describeError(error) } satisfies WorkerMessage);
   }
