@@ -165,6 +165,22 @@ describe('lnnModel', () => {
   });
 });
 
+describe('lnnModel with a kinetic offset', () => {
+  test('is a free particle when its network is constant: q̈ = 0 and E = (c/2)|q̇|²', () => {
+    const model = lnnModel({ inputDim: 4, hiddenDim: 6, kineticOffset: 2 });
+    const zero = Object.fromEntries(
+      Object.entries(model.init(randomKey(1))).map(([k, v]) => [k, new Tensor(new Float64Array(v.size), v.shape)]),
+    );
+    const x = tensor([
+      [0.3, -0.2, 0.5, 1.0],
+      [1.1, 0.4, -0.3, 0.2],
+    ]);
+    expect(numbers(model.acceleration(zero, x))).toEqual([0, 0, 0, 0]);
+    expectClose(numbers(model.energy(zero, x)), [0.5 ** 2 + 1, 0.3 ** 2 + 0.2 ** 2], 1e-15, 1);
+    expect(() => lnnModel({ inputDim: 4, kineticOffset: -1 })).toThrow(/kineticOffset/);
+  });
+});
+
 describe('doublePendulumDataset', () => {
   test('samples angles and angular velocities with targets (θ̇, θ̈) of the true motion', () => {
     const data = doublePendulumDataset({ trajectories: 2, points: 20, seed: 5 });

@@ -64,7 +64,8 @@ export const SRNN_TRAINING = { segmentSteps: 5, substeps: 2, batchSegments: 128 
 
 /**
  * The model of a kind with a task's architecture. The LNN uses softplus (its paper's choice: it
- * needs non-zero second derivatives); every other model the task's activation.
+ * needs non-zero second derivatives) and a kinetic offset ½|q̇|²; every other model the task's
+ * activation.
  */
 export function buildComparisonModel(kind: ComparisonModel, inputDim: number, h: Hyperparameters): FieldModel {
   const options = { inputDim, hiddenDim: h.hiddenDim, hiddenLayers: h.hiddenLayers, activation: h.activation };
@@ -78,7 +79,9 @@ export function buildComparisonModel(kind: ComparisonModel, inputDim: number, h:
     case 'dhnn-fd':
       return dhnnModel(options);
     case 'lnn':
-      return lnnModel({ inputDim, hiddenDim: h.hiddenDim, hiddenLayers: h.hiddenLayers });
+      // L_θ = network + ½|q̇|² (lnnModel's kineticOffset): the mass matrix starts near I, so the
+      // first solves are well conditioned; without it 2000 steps leave the LNN far behind.
+      return lnnModel({ inputDim, hiddenDim: h.hiddenDim, hiddenLayers: h.hiddenLayers, kineticOffset: 1 });
     case 'srnn':
       return separableHnnModel(options);
   }

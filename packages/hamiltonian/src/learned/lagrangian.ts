@@ -1,4 +1,18 @@
-import { type Value, concat, jvp, mul, reshape, rowwiseGrad, slice, solve, stack, sub, sum } from '@liouville/ad';
+import {
+  type Value,
+  add,
+  concat,
+  jvp,
+  mul,
+  reshape,
+  rowwiseGrad,
+  slice,
+  solve,
+  square,
+  stack,
+  sub,
+  sum,
+} from '@liouville/ad';
 import { InvalidArgumentError, ShapeError, formatShape, zeros } from '@liouville/linalg';
 import type { MlpParams } from '@liouville/nn';
 import {
@@ -19,7 +33,17 @@ import {
  */
 
 /** Options of `lnnModel`; `inputDim` is 2n for n degrees of freedom. Default activation: softplus. */
-export type LnnOptions = FieldModelOptions;
+export interface LnnOptions extends FieldModelOptions {
+  /**
+   * c ≥ 0 in L_θ = network(q, q̇) + (c/2)|q̇|² (default 0, the paper's form). Any Lagrangian can
+   * still be written this way; with c > 0 the learned mass matrix ∂²L/∂q̇² starts near c·I instead
+   * of the random Hessian of a fresh network, so the first solves are well conditioned. Measured on
+   * the double pendulum (angles and velocities, 1000 Adam steps, batch 256): test loss 5.6e-2 with
+   * c = 1 against 0.37 with c = 0. Cranmer et al. reach a trainable start by a tuned initialisation
+   * instead.
+   */
+  readonly kineticOffset?: number;
+}
 
 /** An LNN: its time derivative of a row (q, q̇) is (q̇, q̈_θ). */
 export interface LnnModel extends FieldModel {
@@ -97,7 +121,18 @@ export function lnnModel(options: LnnOptions): LnnModel {
   const inputDim = options.inputDim;
   const n = inputDim / 2;
   const net = network({ ...options, activation: options.activation ?? 'softplus' }, 1);
-  const lagrangian = (params: Readonly<MlpParams<Value>>) => outputColumn(net, params, 0);
+  const offset = options.kineticOffset ?? 0;
+  if (!(offset >= 0) || !Number.isFinite(offset)) {
+    throw new InvalidArgumentError('lnnModel: kineticOffset', 'a finite number >= 0', offset);
+  }
+  const lagrangian = (params: Readonly<MlpParams<Value>>) => {
+    const output = outputColumn(net, params, 0);
+    if (offset === 0) return output;
+    return (x: Value) => {
+      const velocities = slice(x, [0, n], [x.shape[0], 2 * n]);
+      return add(output(x), mul(offset / 2, sum(square(velocities), 1)));
+    };
+  };
   const acceleration = (params: Readonly<MlpParams<Value>>, x: Value) =>
     lagrangianAcceleration(lagrangian(params), n)(x);
   return {
