@@ -260,6 +260,26 @@ describe('model files', () => {
   });
 });
 
+describe('train checkpoints', () => {
+  test('are model files even without a description: the model rebuilds from the checkpoint alone', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'liouville-checkpoint-'));
+    try {
+      const model = baselineModel({ inputDim: 2, hiddenDim: 5, periodic: [true] });
+      const x = rows(12, 16, 2);
+      const path = join(folder, 'plain.params.json');
+      const result = train({ model, data: { train: { x, dxdt: x } }, steps: 2, checkpoint: fileCheckpoint(path, 1) });
+      const loaded = loadModel(path);
+      expect(loaded.meta).toMatchObject({ model: 'baseline', periodic: [true], step: 2, status: 'completed' });
+      const at = tensor([[0.4, -1]]);
+      expect(Array.from(primalTensor(loaded.model.timeDerivative(loaded.params, at)).data)).toEqual(
+        Array.from(primalTensor(model.timeDerivative(result.params, at)).data),
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('learning in scaled units', () => {
   test('fits a spring measured in pixels, its test error far below the trivial predictor’s', () => {
     // Three trials q = A cos(2t + φ) px, p = −A sin(2t + φ), A = 80 … 120: H = q² + p² in pixels,

@@ -9,7 +9,8 @@ import {
   splitKey,
 } from '@liouville/linalg';
 import { type JsonValue, type MlpParams, type Optimizer, adam, sampleBatch, takeRows } from '@liouville/nn';
-import type { FieldModel } from './fieldModels.js';
+import type { BaselineModel, FieldModel, HnnModel } from './fieldModels.js';
+import { modelFileMeta } from './modelFile.js';
 import { fieldLoss } from './loss.js';
 import { compileSplitLoss, compileTrainStep } from './trainStep.js';
 
@@ -202,7 +203,7 @@ export function train(options: TrainOptions): TrainResult {
     }
     options.onStep?.({ step, steps, trainLoss, testLoss, elapsedMs: performance.now() - started });
     if (options.checkpoint && step % options.checkpoint.every === 0 && step < steps) {
-      options.checkpoint.save(params, { step, trainLoss, model: model.kind });
+      options.checkpoint.save(params, { ...modelDescription(model), step, trainLoss });
     }
   }
   return finish(options, params, history, 'completed', `completed ${steps} steps`, steps);
@@ -216,6 +217,19 @@ function finish(
   message: string,
   stepsDone: number,
 ): TrainResult {
-  if (options.checkpoint) options.checkpoint.save(params, { step: stepsDone, model: options.model.kind, status });
+  if (options.checkpoint) {
+    options.checkpoint.save(params, { ...modelDescription(options.model), step: stepsDone, status });
+  }
   return { params, history, status, message, stepsDone };
+}
+
+/**
+ * What a checkpoint records of the model: for an HNN or a baseline, the metadata of the model-file
+ * format (kind, architecture, periodic coordinates), so a checkpoint file is a model file that
+ * `loadModel` and `liouville simulate --params` read; for other models, their kind.
+ */
+function modelDescription(model: FieldModel): Record<string, JsonValue> {
+  const describable = (model.kind === 'hnn' || model.kind === 'baseline') && 'options' in model;
+  if (!describable) return { model: model.kind };
+  return modelFileMeta(model as HnnModel | BaselineModel) as unknown as Record<string, JsonValue>;
 }
