@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +77,28 @@ describe('writeFileAtomic', () => {
     mkdirSync(target);
     expect(() => writeFileAtomic(target, new Uint8Array([1, 2, 3]))).toThrow(ParamsFileError);
     expect(readdirSync(folder).sort()).toEqual(['a-folder', 'params.json']);
+  });
+
+  test('refuses a FIFO and a device instead of renaming over them, writing nothing', () => {
+    const { folder } = folderWithFile();
+    const fifo = join(folder, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const nodes: [string, (s: fs.Stats) => boolean, RegExp][] = [[fifo, (s) => s.isFIFO(), /it is a FIFO/]];
+    // A private copy of /dev/null's node (1, 3) where the system allows it (as root): a regression
+    // then replaces this one, not the system's.
+    const device = join(folder, 'null-device');
+    try {
+      execFileSync('mknod', [device, 'c', '1', '3'], { stdio: 'ignore' });
+      nodes.push([device, (s) => s.isCharacterDevice(), /it is a device/]);
+    } catch {
+      // Not allowed to make device nodes here: the FIFO alone is checked.
+    }
+    for (const [path, isStill, message] of nodes) {
+      expect(() => writeFileAtomic(path, new Uint8Array([1, 2, 3]))).toThrow(ParamsFileError);
+      expect(() => writeFileAtomic(path, new Uint8Array([1, 2, 3]))).toThrow(message);
+      expect(isStill(fs.statSync(path))).toBe(true);
+    }
+    expect(readdirSync(folder).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   test('writes the bytes exactly', () => {

@@ -41,13 +41,38 @@ function fsyncFolder(folder: string, fsys: AtomicFileSystem): void {
 }
 
 /**
+ * Refuses a target that exists and is not a regular file (after following links): renaming over a
+ * FIFO, socket or device would replace the node itself (as root, even /dev/null), and a folder is
+ * never the file meant.
+ */
+function refuseSpecialTarget(path: string, target: string): void {
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(target);
+  } catch {
+    return; // Missing (the usual case) or unreadable: the write itself says what is wrong.
+  }
+  if (stats.isFile()) return;
+  const kind = stats.isDirectory()
+    ? 'a folder'
+    : stats.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : stats.isSocket()
+        ? 'a socket'
+        : 'a device';
+  throw new ParamsFileError(path, `it is ${kind}, not a regular file; nothing was written`);
+}
+
+/**
  * Writes `bytes` to `path` so that a crash or error never leaves a partial file: write a temporary
  * file in the same folder (so the rename stays on one file system), fsync it, then rename it over
  * the target, which POSIX makes atomic (rename(2)). On any error the temporary file is removed, the
- * previous content of `path` is untouched, and a ParamsFileError names the path and the cause.
+ * previous content of `path` is untouched, and a ParamsFileError names the path and the cause. A
+ * folder, FIFO, socket or device at `path` is refused before anything is written.
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array, fsys: AtomicFileSystem = nodeFileSystem): void {
   const target = resolve(path);
+  refuseSpecialTarget(path, target);
   const tmp = temporaryPath(target);
   let fd: number | undefined;
   try {
