@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main, memoryIO } from '../src/index.js';
-import { cleanup, filesUnder, hasStackTrace, tempFolder } from './helpers.js';
+import { cleanup, filesUnder, hasStackTrace, privateDevice, tempFolder } from './helpers.js';
 
 const cwd = tempFolder('liouville-fuzz-');
 afterAll(() => cleanup(cwd));
@@ -21,6 +21,8 @@ writeFileSync(join(cwd, 'target.csv'), 'old\n');
 symlinkSync('target.csv', join(cwd, 'link.csv'));
 symlinkSync('nowhere.csv', join(cwd, 'dangling.csv'));
 execFileSync('mkfifo', [join(cwd, 'fifo')]);
+// A device to aim at: a private node where allowed (a regression must not be able to replace the system's).
+const device = privateDevice(cwd);
 writeFileSync(join(cwd, 'not-params.json'), '{"format":"liouville-params","version":1,"tree":');
 
 const PATHS = [
@@ -35,8 +37,7 @@ const PATHS = [
   'fifo',
   '/proc/liouville-fuzz/x.csv',
   '/proc/x.json',
-  '/dev/null',
-  '/dev/full',
+  device,
   '',
   'not-params.json',
   'missing.json',
@@ -187,8 +188,7 @@ function expectFixturesIntact(): void {
   expect(lstatSync(join(cwd, 'dangling.csv')).isSymbolicLink()).toBe(true);
   expect(statSync(join(cwd, 'a-folder')).isDirectory()).toBe(true);
   expect(statSync(join(cwd, 'a-file')).isFile()).toBe(true);
-  expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
-  expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+  expect(statSync(device).isCharacterDevice()).toBe(true);
 }
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +94,21 @@ export function runBinary(
     maxBuffer: 64 << 20,
   });
   return { code: result.status, signal: result.signal, out: result.stdout ?? '', err: result.stderr ?? '' };
+}
+
+/**
+ * A character device to aim outputs at: a private node (1, 3), /dev/null's, made in `folder` where
+ * the system allows it (as root), else /dev/null itself. Root could otherwise see a regression
+ * replace the system's /dev/null; without root, nothing can replace it.
+ */
+export function privateDevice(folder: string): string {
+  const path = join(folder, 'null-device');
+  try {
+    execFileSync('mknod', [path, 'c', '1', '3'], { stdio: 'ignore' });
+    return path;
+  } catch {
+    return '/dev/null';
+  }
 }
 
 /** True when text looks like a stack trace (a line "    at …"), which the command line must never print. */

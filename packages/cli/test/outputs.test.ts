@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { paramsEqual } from '@liouville/nn';
 import { afterAll, describe, expect, test } from 'vitest';
 import { EXIT_RUNTIME, loadModel, main, memoryIO } from '../src/index.js';
-import { cleanup, filesUnder, run, runBinary, tempFolder } from './helpers.js';
+import { cleanup, filesUnder, privateDevice, run, runBinary, tempFolder } from './helpers.js';
 
 const cwd = tempFolder();
 afterAll(() => cleanup(cwd));
@@ -147,13 +147,14 @@ describe('special files as --out (row 4)', () => {
   });
 
   test('refuses a device and a folder', async () => {
-    const device = await run([...pendulum(), '--out', '/dev/null'], cwd);
+    const node = privateDevice(cwd);
+    const device = await run([...pendulum(), '--out', node], cwd);
     expect(device.code).toBe(EXIT_RUNTIME);
     expectOneLine(
       device.err,
-      /\/dev\/null: it is a device, not a regular file; to discard the output, redirect standard output/,
+      /(null-device|\/dev\/null): it is a device, not a regular file; to discard the output, redirect standard output/,
     );
-    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(statSync(node).isCharacterDevice()).toBe(true);
     mkdirSync(join(cwd, 'a-folder.csv'));
     const folder = await run([...pendulum(), '--out', 'a-folder.csv'], cwd);
     expect(folder.code).toBe(EXIT_RUNTIME);
