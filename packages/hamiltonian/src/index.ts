@@ -28,6 +28,8 @@ export { fput, type FputOptions } from './systems/fput.js';
 
 // Invariants and the vector field.
 export { energy, vectorField, linearMomentum, angularMomentum, type StateDerivative } from './invariants.js';
+// Liouville's theorem made measurable: a circle of states and the area a curve encloses.
+export { phaseCircle, enclosedArea } from './phaseArea.js';
 
 // Learned systems: Hamiltonian Neural Networks (Greydanus, Dzamba & Yosinski 2019).
 export * from './learned/index.js';
