@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => cleanup(cwd));
 
-const PLOTS = ['energy-spring.svg', 'loss-spring.svg', 'phase-spring.svg'];
+const PLOTS = ['energy-spring.svg', 'liouville-spring.svg', 'loss-spring.svg', 'phase-spring.svg'];
 
 describe('reproduce', () => {
   test('runs end to end and prints the table beside the paper and the re-run', () => {
@@ -35,7 +35,7 @@ describe('reproduce', () => {
   test('writes results.json, the parameters and the plots, and no temporary file', () => {
     const params = ['params/spring-seed0-baseline.params.json', 'params/spring-seed0-hnn.params.json'];
     expect(filesUnder(out)).toEqual([...PLOTS, ...params, 'results.json'].sort());
-    expect(results.plots).toEqual(['loss-spring.svg', 'energy-spring.svg', 'phase-spring.svg']);
+    expect(results.plots).toEqual(['loss-spring.svg', 'energy-spring.svg', 'phase-spring.svg', 'liouville-spring.svg']);
     expect(results.complete).toBe(true);
   });
 
@@ -95,6 +95,14 @@ describe('reproduce', () => {
         'HNN',
         'q',
         'p',
+      ],
+      'liouville-spring.svg': [
+        'true flow (leapfrog, dt 0.01)',
+        'true H, RK4 (dt 0.40)',
+        'HNN, implicit midpoint (symplectic)',
+        'baseline (RK4, dt 0.01)',
+        't = 6.0',
+        'area / initial area',
       ],
     };
     for (const [file, labels] of Object.entries(expected)) {

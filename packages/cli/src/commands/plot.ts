@@ -37,7 +37,7 @@ export const plotSpec: CommandSpec = {
     },
   },
   details: [
-    'Figures per task (first seed): loss-<task>.svg, training and test loss of both models on a log scale; energy-<task>.svg, the energy along a test trajectory for the truth, the baseline and the HNN (dopri5 and Gauss–Legendre 4); phase-<task>.svg (one degree of freedom), level sets of the true and the learned H with the trajectories; orbits-<task>.svg (two- and three-body), the bodies’ paths.',
+    'Figures per task (first seed): loss-<task>.svg, training and test loss of both models on a log scale; energy-<task>.svg, the energy along a test trajectory for the truth, the baseline and the HNN (dopri5 and Gauss–Legendre 4); phase-<task>.svg (one degree of freedom), level sets of the true and the learned H with the trajectories; liouville-<task>.svg (one degree of freedom), a disc of states evolved by the true flow, RK4, the HNN and the baseline, with its area over time (Liouville’s theorem); orbits-<task>.svg (two- and three-body), the bodies’ paths.',
   ],
   examples: [
     'liouville plot --results results/2026-11-22T13-05-09',

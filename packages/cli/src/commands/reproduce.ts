@@ -172,8 +172,8 @@ function resultsDocument(
 
 /** Planned plot names of a task (the plot command writes exactly these). */
 function plotNames(task: TaskResult): string[] {
-  const shape = task.inputDim === 2 ? 'phase' : 'orbits';
-  return ['loss', 'energy', shape].map((kind) => `${kind}-${task.task}.svg`);
+  const shape = task.inputDim === 2 ? ['phase', 'liouville'] : ['orbits'];
+  return ['loss', 'energy', ...shape].map((kind) => `${kind}-${task.task}.svg`);
 }
 
 /** The label of a run that does not use the reference settings, or undefined for a reference run. */

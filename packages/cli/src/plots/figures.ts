@@ -12,6 +12,7 @@ import {
   levelSets,
   plotTrajectories,
 } from './plotData.js';
+import { liouvilleFigure } from './liouvilleFigure.js';
 import { renderSvg } from './render.js';
 import { COLOURS, type SeriesStyle, energySpec, lossCurvesSpec, orbitsSpec, phasePortraitSpec } from './specs.js';
 
@@ -134,7 +135,7 @@ export function orbitsFigure(task: TaskResult, spec: TaskSpec, tr: PlotTrajector
 
 /**
  * Renders every figure of a task into `folder` (each SVG written atomically) and returns the file
- * names: loss-<task>.svg; energy-<task>.svg; phase-<task>.svg for one degree of freedom;
+ * names: loss-<task>.svg; energy-<task>.svg; phase-<task>.svg and liouville-<task>.svg for one degree of freedom;
  * orbits-<task>.svg for the N-body tasks.
  */
 export async function renderTaskPlots(
@@ -149,8 +150,10 @@ export async function renderTaskPlots(
     [`loss-${task.task}.svg`, lossFigure(task)],
     [`energy-${task.task}.svg`, energyFigure(task, spec, tr)],
   ];
-  if (spec.inputDim === 2) figures.push([`phase-${task.task}.svg`, phaseFigure(task, spec, models, tr)]);
-  else figures.push([`orbits-${task.task}.svg`, orbitsFigure(task, spec, tr)]);
+  if (spec.inputDim === 2) {
+    figures.push([`phase-${task.task}.svg`, phaseFigure(task, spec, models, tr)]);
+    figures.push([`liouville-${task.task}.svg`, liouvilleFigure(task.title, spec, models)]);
+  } else figures.push([`orbits-${task.task}.svg`, orbitsFigure(task, spec, tr)]);
   const svgs = await Promise.all(figures.map(([, figure]) => renderSvg(figure)));
   createFolder(folder);
   for (const [i, [name]] of figures.entries()) writeFileAtomic(join(folder, name), svgs[i]);
