@@ -1,9 +1,9 @@
-import { type Value, add, grad, mul, neg, reshape, stack, sub, sum } from '@liouville/ad';
-import type { State } from '@liouville/integrators';
+import { type Value, add, mul, neg, reshape, stack, sub, sum } from '@liouville/ad';
+import { type State, hamiltonianGradient } from '@liouville/integrators';
 import { InvalidArgumentError } from '@liouville/linalg';
 import { checkState } from './build.js';
 import { component } from './systems/coordinates.js';
-import type { Hamiltonian, HamiltonianGradient, ParticleHamiltonian } from './Hamiltonian.js';
+import type { Hamiltonian, ParticleHamiltonian } from './Hamiltonian.js';
 
 /** The time derivative of a state under Hamilton's equations: q̇ = ∂H/∂p, ṗ = −∂H/∂q. */
 export interface StateDerivative {
@@ -21,23 +21,6 @@ export function energy(h: Hamiltonian): (state: State) => Value {
 }
 
 /**
- * The gradient of H: the system's analytic `gradient` when it has one, otherwise reverse-mode AD.
- * For a batch, the gradient of Σ_b H(q_b, p_b) is each state's own gradient, as the states are
- * independent. Differentiable again (AD transformations nest).
- */
-function gradientOf(h: Hamiltonian, q: Value, p: Value): HamiltonianGradient {
-  if (h.gradient) return h.gradient(q, p);
-  if (h.kind === 'separable') {
-    const T = h.T;
-    const V = h.V;
-    return { dHdq: grad((x: Value) => sum(V(x)))(q), dHdp: grad((x: Value) => sum(T(x)))(p) };
-  }
-  const H = h.H;
-  const g = grad((x: { q: Value; p: Value }) => sum(H(x.q, x.p)))({ q, p });
-  return { dHdq: g.q, dHdp: g.p };
-}
-
-/**
  * Hamilton's vector field at a state or batch: { dq: ∂H/∂p, dp: −∂H/∂q }, i.e. ẋ = J∇H(x) for
  * x = (q, p) and J = [[0, I], [−I, 0]] (Hairer, Lubich & Wanner, Geometric Numerical
  * Integration, 2nd ed., §VI.2).
@@ -46,7 +29,9 @@ export function vectorField(h: Hamiltonian): (state: State) => StateDerivative {
   const operation = `vectorField(${h.name})`;
   return (state: State) => {
     const { q, p } = checkState(operation, h.dim, state);
-    const { dHdq, dHdp } = gradientOf(h, q, p);
+    // One home for Hamilton's equations: the integrators' gradient (analytic when the system has
+    // one, reverse-mode AD otherwise), which every method uses too.
+    const { dHdq, dHdp } = hamiltonianGradient(h, q, p);
     return { dq: dHdp, dp: neg(dHdq) };
   };
 }

@@ -6,6 +6,7 @@ import {
   ShapeError,
   Tensor,
   formatShape,
+  symplecticJ,
   transpose,
 } from '@liouville/linalg';
 import { type ActivationName, type Mlp, type MlpParams, mlp } from '@liouville/nn';
@@ -94,11 +95,12 @@ export function permutationTensor(n: number, canonical = true, dtype: DType = 'f
   if (!Number.isInteger(n) || n < 2 || n % 2 !== 0) {
     throw new InvalidArgumentError('permutationTensor: n', 'an even integer >= 2', n);
   }
+  // In canonical coordinates M is linalg's J = [[0, I], [−I, 0]] (one definition of J).
+  if (canonical) return symplecticJ(n / 2, dtype);
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      if (canonical) m[i * n + j] = j === i + n / 2 ? 1 : i === j + n / 2 ? -1 : 0;
-      else if (i !== j) {
+      if (i !== j) {
         // ones off the diagonal, sign flipped on even rows, on even columns, and above the diagonal
         const sign = (i % 2 === 0 ? -1 : 1) * (j % 2 === 0 ? -1 : 1) * (j > i ? -1 : 1);
         m[i * n + j] = sign;

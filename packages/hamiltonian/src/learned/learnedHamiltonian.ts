@@ -1,4 +1,5 @@
-import { type Value, concat, reshape } from '@liouville/ad';
+import { type Value, reshape } from '@liouville/ad';
+import { joinPhase } from '@liouville/integrators';
 import { InvalidArgumentError, ShapeError, formatShape } from '@liouville/linalg';
 import type { MlpParams } from '@liouville/nn';
 import type { GeneralHamiltonian } from '../Hamiltonian.js';
@@ -44,10 +45,10 @@ export function hnn(model: HnnModel, params: Readonly<MlpParams<Value>>, name = 
       );
     }
     if (q.shape.length === 1) {
-      const x = reshape(concat([q, p], 0), [1, 2 * dim]);
+      const x = reshape(joinPhase(q, p), [1, 2 * dim]);
       return reshape(model.hamiltonian(params, x), []);
     }
-    return model.hamiltonian(params, concat([q, p], 1));
+    return model.hamiltonian(params, joinPhase(q, p));
   };
   return { kind: 'general', dim, H, name, params: {} };
 }
