@@ -1,14 +1,4 @@
-import {
-  type Hamiltonian,
-  doublePendulum,
-  fput,
-  henonHeiles,
-  kepler,
-  massSpring,
-  pendulum,
-  threeBody,
-  twoBody,
-} from '@liouville/hamiltonian';
+import { type Hamiltonian, SYSTEMS, SYSTEM_NAMES as CATALOGUE_NAMES, type SystemName } from '@liouville/hamiltonian';
 import { METHODS, type Method } from '@liouville/integrators';
 import { UsageError } from './errors.js';
 
@@ -26,28 +16,13 @@ export function methodByName(name: string): Method | 'dopri5' {
   return method;
 }
 
-/** Catalogue systems by command-line name; `dim` is the state's q length (fput takes it from --q0). */
-const SYSTEMS: Readonly<Record<string, (dim: number) => Hamiltonian>> = {
-  massSpring: () => massSpring(),
-  'massSpring:hnnPaper': () => massSpring({ variant: 'hnnPaper' }),
-  'massSpring:hnnCode': () => massSpring({ variant: 'hnnCode' }),
-  pendulum: () => pendulum(),
-  'pendulum:hnnPaper': () => pendulum({ variant: 'hnnPaper' }),
-  'pendulum:hnnCode': () => pendulum({ variant: 'hnnCode' }),
-  kepler: () => kepler(),
-  twoBody: () => twoBody(),
-  threeBody: () => threeBody(),
-  henonHeiles: () => henonHeiles(),
-  doublePendulum: () => doublePendulum(),
-  fput: (dim) => fput({ n: dim }),
-};
-
 /** Every system name `simulate --system` accepts. */
-export const SYSTEM_NAMES: readonly string[] = Object.keys(SYSTEMS);
+export const SYSTEM_NAMES: readonly string[] = CATALOGUE_NAMES;
 
 /** A catalogue system by name with its default parameters; `dim` sizes the FPUT chain. */
 export function systemByName(name: string, dim: number): Hamiltonian {
-  const make = SYSTEMS[name];
-  if (make === undefined) throw new UsageError(`unknown system '${name}' (expected ${SYSTEM_NAMES.join(', ')})`);
-  return make(dim);
+  if (!(SYSTEM_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown system '${name}' (expected ${SYSTEM_NAMES.join(', ')})`);
+  }
+  return SYSTEMS[name as SystemName]({ dim });
 }

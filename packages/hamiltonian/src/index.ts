@@ -25,6 +25,7 @@ export { nBody, twoBody, threeBody, type NBodyOptions, type FewBodyOptions } fro
 export { henonHeiles, type HenonHeilesOptions } from './systems/henonHeiles.js';
 export { doublePendulum, type DoublePendulumOptions } from './systems/doublePendulum.js';
 export { fput, type FputOptions } from './systems/fput.js';
+export { SYSTEMS, SYSTEM_NAMES, type SystemName, type CatalogueSize } from './systems/catalogue.js';
 
 // Invariants and the vector field.
 export { energy, vectorField, linearMomentum, angularMomentum, type StateDerivative } from './invariants.js';
