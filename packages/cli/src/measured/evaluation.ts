@@ -8,6 +8,7 @@ import {
   modelField,
   splitLoss,
 } from '@liouville/hamiltonian';
+import { splitPhase } from '@liouville/integrators';
 import { type Tensor, tensor } from '@liouville/linalg';
 
 /**
@@ -96,11 +97,7 @@ function energyDrift(saved: SavedModel, dataset: Dataset, paths: ReturnType<type
   const learned = hnn(saved.model as HnnModel, saved.params);
   const n = dataset.dof;
   const H = (rows: Tensor) => {
-    const count = rows.shape[0];
-    const q = tensor(Array.from({ length: count }, (_, i) => Array.from(rows.data.subarray(i * 2 * n, i * 2 * n + n))));
-    const p = tensor(
-      Array.from({ length: count }, (_, i) => Array.from(rows.data.subarray(i * 2 * n + n, (i + 1) * 2 * n))),
-    );
+    const { q, p } = splitPhase(rows, n);
     return Array.from(primalTensor(learned.H(q, p)).data);
   };
   const onData = H(dataset.test.x);

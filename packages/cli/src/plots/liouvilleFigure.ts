@@ -1,6 +1,16 @@
-import { type Value, concat, primalTensor, slice } from '@liouville/ad';
+import { primalTensor } from '@liouville/ad';
 import { type HnnModel, enclosedArea, hnn, phaseCircle } from '@liouville/hamiltonian';
-import { type State, type Step, implicitMidpoint, integrate, leapfrog, rk4, rk4Step } from '@liouville/integrators';
+import {
+  type State,
+  type Step,
+  implicitMidpoint,
+  integrate,
+  joinPhase,
+  leapfrog,
+  rk4,
+  rk4Step,
+  splitPhase,
+} from '@liouville/integrators';
 import type { Tensor } from '@liouville/linalg';
 import type { TopLevelSpec } from 'vega-lite';
 import { RuntimeError } from '../errors.js';
@@ -37,19 +47,13 @@ interface Series {
   readonly curves: Tensor[];
 }
 
-/** Rows (q, p) [N, 2] as a batch state. */
-function asState(rows: Tensor): State {
-  const n = rows.shape[0];
-  return { q: slice(rows, [0, 0], [n, 1]) as Value, p: slice(rows, [0, 1], [n, 2]) as Value };
-}
-
 /** The boundary at AREA_SAMPLES + 1 evenly spaced times, each advanced from the last by `substeps` steps. */
 function sampleFlow(step: Step, start: Tensor, substeps: number): Tensor[] {
   const curves = [start];
-  let state = asState(start);
+  let state = splitPhase(start, 1);
   for (let k = 0; k < AREA_SAMPLES; k++) {
     state = integrate(step, state, { steps: substeps }).final;
-    curves.push(primalTensor(concat([state.q, state.p], 1)));
+    curves.push(primalTensor(joinPhase(state.q, state.p)));
   }
   return curves;
 }
@@ -58,10 +62,8 @@ function sampleFlow(step: Step, start: Tensor, substeps: number): Tensor[] {
 function baselineStep(models: PlotModels, dt: number): Step {
   const { model, params } = models.baseline;
   return (s: State) => {
-    const x = concat([s.q, s.p], 1);
-    const next = rk4Step((z) => model.timeDerivative(params, z), dt, x);
-    const n = next.shape[0];
-    return { q: slice(next, [0, 0], [n, 1]), p: slice(next, [0, 1], [n, 2]) };
+    const next = rk4Step((z) => model.timeDerivative(params, z), dt, joinPhase(s.q, s.p));
+    return splitPhase(next, 1);
   };
 }
 
