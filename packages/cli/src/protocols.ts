@@ -1,7 +1,10 @@
-import { type Dataset, type Hamiltonian, massSpring, threeBodyDataset, twoBodyDataset } from '@liouville/hamiltonian';
+import { type Dataset, type Hamiltonian, massSpring } from '@liouville/hamiltonian';
 import { Tensor, tensor } from '@liouville/linalg';
 import type { ReferenceFile } from './reference.js';
-import type { ModelKind, TaskSpec } from './tasks.js';
+import type { ModelKind, TaskEvaluation, TaskSpec } from './tasks.js';
+
+/** A task's orbit generator (its evaluation protocol's `generate`). */
+type OrbitGenerator = Extract<TaskEvaluation, { kind: 'orbits' }>['generate'];
 
 /**
  * How the energy MSE of each task is measured: the trajectories (start points, time spans,
@@ -213,18 +216,17 @@ function realProtocol(task: TaskSpec, data: Dataset): Protocol {
 }
 
 /** The start state of the orbit generated with `seed` (the first sample of a one-orbit dataset). */
-function orbitStart(task: TaskSpec, seed: number): Tensor {
+function orbitStart(task: TaskSpec, generate: OrbitGenerator, seed: number): Tensor {
   const options = { seed, trajectories: 1, points: 2, tSpan: [0, 1e-6] as const, testFraction: 0 };
-  const data = task.name === 'two-body' ? twoBodyDataset(options) : threeBodyDataset(options);
+  const data = generate(options);
   return new Tensor(Float64Array.from(data.train.x.data.subarray(0, task.inputDim)), [task.inputDim]);
 }
 
-function orbitProtocol(task: TaskSpec, count: number): Protocol {
-  const two = task.name === 'two-body';
-  const tEnd = two ? 25 : 3;
-  const starts = Array.from({ length: count }, (_, seed) => orbitStart(task, seed));
+function orbitProtocol(task: TaskSpec, orbits: Extract<TaskEvaluation, { kind: 'orbits' }>, count: number): Protocol {
+  const { tEnd, dtMax } = orbits;
+  const starts = Array.from({ length: count }, (_, seed) => orbitStart(task, orbits.generate, seed));
   const description = `${count} orbits from the generator with seeds 0–${count - 1}, t ∈ [0, ${tEnd}], 500 points`;
-  const o = { points: 500, rtol: 1e-9, dtMax: two ? 0.05 : 0.01 };
+  const o = { points: 500, rtol: 1e-9, dtMax };
   return {
     sets: [
       simulatedSet(
@@ -249,11 +251,12 @@ function orbitProtocol(task: TaskSpec, count: number): Protocol {
 
 /** The evaluation protocol of a task, with the first `count` (1 to 15) start points. */
 export function protocolFor(task: TaskSpec, reference: ReferenceFile, data: Dataset, count: number): Protocol {
-  if (task.name === 'real') return realProtocol(task, data);
-  if (task.name === 'two-body' || task.name === 'three-body') return orbitProtocol(task, count);
+  const evaluation = task.evaluation;
+  if (evaluation.kind === 'measuredSegment') return realProtocol(task, data);
+  if (evaluation.kind === 'orbits') return orbitProtocol(task, evaluation, count);
   const starts = reference
     .initialConditions(task)
     .slice(0, count)
     .map((x) => tensor(x));
-  return task.name === 'spring' ? springProtocol(task, starts) : pendulumProtocol(task, starts);
+  return evaluation.notebook === 'spring' ? springProtocol(task, starts) : pendulumProtocol(task, starts);
 }

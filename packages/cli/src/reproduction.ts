@@ -62,7 +62,8 @@ export function prepareTask(
   const datasets: SeedData[] = [];
   for (const seed of seeds) {
     const started = io.now();
-    const reuse = source === 'reference' || name === 'real' ? datasets[0] : undefined;
+    // The reference's files and the measured pendulum do not depend on the seed: loaded once.
+    const reuse = source === 'reference' || spec.evaluation.kind === 'measuredSegment' ? datasets[0] : undefined;
     const { dataset, origin } = reuse ?? spec.load(source, seed);
     datasets.push({ seed, dataset, origin, seconds: (io.now() - started) / 1000 });
   }

@@ -2,6 +2,7 @@ import {
   type Dataset,
   type FieldModel,
   type Hamiltonian,
+  type OrbitDatasetOptions,
   baselineModel,
   hnnModel,
   massSpring,
@@ -71,7 +72,25 @@ export interface TaskSpec {
   /** Whether `reference` data exists; the real pendulum is always its measurements. */
   readonly hasReferenceData: boolean;
   readonly load: (source: DataSource, seed: number) => { dataset: Dataset; origin: DataOrigin };
+  /** How the task's energy MSE is measured, as its reference notebook does (see protocols.ts). */
+  readonly evaluation: TaskEvaluation;
 }
+
+/**
+ * A task's evaluation protocol: from the reference's recorded start points (the spring's notebook
+ * stretches time cumulatively; the pendulum's measures q² + p² beside the true H), along the
+ * measured test segment (the real pendulum, whose data do not depend on the seed), or along
+ * orbits from the task's generator with seeds 0, 1, … over [0, tEnd] with steps of at most dtMax.
+ */
+export type TaskEvaluation =
+  | { readonly kind: 'startPoints'; readonly notebook: 'spring' | 'pendulum' }
+  | { readonly kind: 'measuredSegment' }
+  | {
+      readonly kind: 'orbits';
+      readonly tEnd: number;
+      readonly dtMax: number;
+      readonly generate: (options: OrbitDatasetOptions) => Dataset;
+    };
 
 const base = {
   hiddenDim: 200,
@@ -96,6 +115,7 @@ const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
     system: () => massSpring({ variant: 'hnnCode' }),
     systemDescription: 'H = q² + p² (the reference code’s spring)',
     hasReferenceData: true,
+    evaluation: { kind: 'startPoints', notebook: 'spring' },
     load: (source, seed) =>
       source === 'reference'
         ? { dataset: loadSpringReference(), origin: 'reference' }
@@ -110,6 +130,7 @@ const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
     system: () => pendulum({ variant: 'hnnCode' }),
     systemDescription: 'H = 3(1 − cos q) + p² (the reference code’s pendulum)',
     hasReferenceData: true,
+    evaluation: { kind: 'startPoints', notebook: 'pendulum' },
     load: (source, seed) =>
       source === 'reference'
         ? { dataset: loadPendulumReference(), origin: 'reference' }
@@ -126,6 +147,7 @@ const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
     system: () => pendulum({ m: 0.5, l: 1, g: 4.8 }),
     systemDescription: 'H = 2.4(1 − cos q) + p² (fitted to the data by the reference analysis)',
     hasReferenceData: true,
+    evaluation: { kind: 'measuredSegment' },
     load: () => ({ dataset: loadRealPendulum(), origin: 'measured' }),
   },
   'two-body': {
@@ -137,6 +159,7 @@ const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
     system: () => twoBody(),
     systemDescription: 'H = Σ|pᵢ|²/2 − 1/|q₁ − q₂| (G = m = 1)',
     hasReferenceData: true,
+    evaluation: { kind: 'orbits', tEnd: 25, dtMax: 0.05, generate: twoBodyDataset },
     load: (source, seed) =>
       source === 'reference'
         ? { dataset: loadTwoBodyReference(), origin: 'reference' }
@@ -151,6 +174,7 @@ const TASKS: Readonly<Record<TaskName, TaskSpec>> = {
     system: () => threeBody(),
     systemDescription: 'H = Σ|pᵢ|²/2 − Σ_{i<j} 1/|qᵢ − qⱼ| (G = m = 1)',
     hasReferenceData: false,
+    evaluation: { kind: 'orbits', tEnd: 3, dtMax: 0.01, generate: threeBodyDataset },
     load: (_source, seed) => ({ dataset: threeBodyDataset({ seed }), origin: 'generated' }),
   },
 };

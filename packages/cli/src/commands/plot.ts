@@ -80,7 +80,10 @@ export async function plotResults(
   for (const [name, task] of Object.entries(results.tasks) as [TaskName, TaskResult][]) {
     if (only !== undefined && name !== only) continue;
     const spec = taskSpec(name);
-    const measured = name === 'real' ? measuredSegment(datasets.real ?? spec.load('reference', 0).dataset) : undefined;
+    const measured =
+      spec.evaluation.kind === 'measuredSegment'
+        ? measuredSegment(datasets[name] ?? spec.load('reference', 0).dataset)
+        : undefined;
     const models = plotModels(folder, task);
     io.stderr(`${name}: rendering plots…\n`);
     const files = await renderTaskPlots(task, spec, models, out, measured);
