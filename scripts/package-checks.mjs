@@ -37,7 +37,8 @@ function bareImports(compiled) {
   const source = compiled.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const found = new Set();
   const patterns = [
-    /\bfrom\s*['"]([^'"]+)['"]/g,
+    // `from '…'` only as the end of an import or export statement (a string may say "learn from").
+    /^\s*(?:import|export)\s[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
     /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
     /^\s*import\s*['"]([^'"]+)['"]/gm,
   ];

@@ -167,7 +167,7 @@ describe('rolloutErrors and energyDrift', () => {
     // |R(ω₁t)x − R(ω₂t)x|² = 2|x|²(1 − cos((ω₁ − ω₂)t)), over the 2 coordinates, averaged over the starts.
     const expected = (t: number) => (2 * (1 + 0.25) * (1 - Math.cos(0.1 * t))) / 2 / 2;
     expect(errors.map((e) => e.horizon)).toEqual([1, 2.5]);
-    errors.forEach((e) => expect(e.error.mean).toBeCloseTo(expected(e.horizon), 12));
+    for (const e of errors) expect(e.error.mean).toBeCloseTo(expected(e.horizon), 12);
     expect(() =>
       rolloutErrors({ truth: rotation(1), model: rotation(1), initialStates: starts, horizons: [0.15] }),
     ).toThrow(/multiples of 0.1/);
@@ -180,7 +180,7 @@ describe('rolloutErrors and energyDrift', () => {
     const errors = rolloutErrorsAgainstData({ states, times, model: rotation(1.1), horizons: [1, 1.7] });
     expect(errors.map((e) => e.horizon)).toEqual([0.4, 1.7]);
     // At time t the two unit-radius rotations are 2(1 − cos 0.1t) apart in squared distance, over 2 coordinates.
-    errors.forEach((e) => expect(e.error.mean).toBeCloseTo(1 - Math.cos(0.1 * e.horizon), 12));
+    for (const e of errors) expect(e.error.mean).toBeCloseTo(1 - Math.cos(0.1 * e.horizon), 12);
   });
 
   test('measure how far the energy moves: none for a rotation, e^{−2γt} − 1 for a decaying one', () => {

@@ -66,9 +66,7 @@ describe('integrate', () => {
     const x0 = { q: tensor([0, 0]), p: tensor([0, 0]) };
     for (const steps of [0, -3, 2.5, Number.NaN]) {
       expect(() => integrate(step, x0, { steps })).toThrow(InvalidArgumentError);
-      expect(() => integrate(step, x0, { steps })).toThrow(
-        'integrate: steps: expected a positive integer',
-      );
+      expect(() => integrate(step, x0, { steps })).toThrow('integrate: steps: expected a positive integer');
     }
   });
 
