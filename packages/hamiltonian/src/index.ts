@@ -26,6 +26,7 @@ export { henonHeiles, type HenonHeilesOptions } from './systems/henonHeiles.js';
 export { doublePendulum, type DoublePendulumOptions } from './systems/doublePendulum.js';
 export { fput, type FputOptions } from './systems/fput.js';
 export { SYSTEMS, SYSTEM_NAMES, type SystemName, type CatalogueSize } from './systems/catalogue.js';
+export type { Parameter } from './systems/parameters.js';
 
 // Invariants and the vector field.
 export { energy, vectorField, linearMomentum, angularMomentum, type StateDerivative } from './invariants.js';

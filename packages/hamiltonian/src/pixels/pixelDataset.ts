@@ -41,9 +41,9 @@ export interface PixelPendulumData {
   readonly steps: number;
   /** Pixels per frame, 28 · 28. */
   readonly framePixels: number;
-  /** [trials, steps, 784]: frame i of a trial shows state i. */
+  /** The frames, shape [trials, steps, 784]; frame i of a trial shows state i. */
   readonly frames: Float32Array;
-  /** [trials, steps + 1, 2]: (θ, θ̇) after i steps. */
+  /** The states (θ, θ̇) after i steps, shape [trials, steps + 1, 2]. */
   readonly states: Float64Array;
   /** Rows as flat indices trial · rowsPerTrial + j. */
   readonly train: Int32Array;
