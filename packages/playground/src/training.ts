@@ -7,7 +7,14 @@ import {
   hnnModel,
   splitLossValue,
 } from '@liouville/hamiltonian';
-import { InvalidArgumentError, type RandomKey, randomKey, splitKey } from '@liouville/linalg';
+import {
+  InvalidArgumentError,
+  type RandomKey,
+  checkFinitePositive,
+  checkPositiveInteger,
+  randomKey,
+  splitKey,
+} from '@liouville/linalg';
 import { type AdamState, type MlpParams, type Optimizer, adam, sampleBatch, takeRows } from '@liouville/nn';
 import { type SystemChoice, trueTimeDerivative } from './systems.js';
 
@@ -48,12 +55,6 @@ export interface Training {
   readonly batchSize: number;
 }
 
-function checkPositiveInteger(argument: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`createTraining: ${argument}`, 'a positive integer', value);
-  }
-}
-
 function split(choice: SystemChoice, key: RandomKey, n: number): TrainSplit {
   const x = choice.sample(key, n);
   return { x, dxdt: trueTimeDerivative(choice, x) };
@@ -64,12 +65,10 @@ function split(choice: SystemChoice, key: RandomKey, n: number): TrainSplit {
  * (Greydanus, Dzamba & Yosinski 2019) and the baseline MLP of the same width, both with Adam.
  */
 export function createTraining(choice: SystemChoice, config: TrainingConfig = DEFAULT_TRAINING): Training {
-  checkPositiveInteger('points', config.points);
-  checkPositiveInteger('hiddenDim', config.hiddenDim);
-  checkPositiveInteger('batchSize', config.batchSize);
-  if (!(config.lr > 0 && Number.isFinite(config.lr))) {
-    throw new InvalidArgumentError('createTraining: lr', 'a finite learning rate > 0', config.lr);
-  }
+  checkPositiveInteger('createTraining: points', config.points);
+  checkPositiveInteger('createTraining: hiddenDim', config.hiddenDim);
+  checkPositiveInteger('createTraining: batchSize', config.batchSize);
+  checkFinitePositive('createTraining: lr', config.lr);
   const [trainKey, testKey, initKey, batchKey] = splitKey(randomKey(config.seed), 4);
   const inputDim = 2 * choice.system.dim;
   const optimiser = adam({ lr: config.lr });
