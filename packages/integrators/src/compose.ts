@@ -81,6 +81,13 @@ function composeSteps(method: Method, gammas: readonly number[], info: MethodInf
 }
 
 /**
+ * θ = 1/(2 − 2^{1/3}): the outer weight of the fourth-order triple jump θΦ ∘ (1 − 2θ)Φ ∘ θΦ of a
+ * symmetric second-order Φ (Yoshida, Phys. Lett. A 150, 1990; Hairer, Lubich & Wanner, GNI 2nd
+ * ed., §II.4). Shared by the splitting methods and Tao's fourth-order step.
+ */
+export const TRIPLE_JUMP = 1 / (2 - 2 ** (1 / 3));
+
+/**
  * The composition Ψ_dt = Φ_{γ_s dt} ∘ … ∘ Φ_{γ_1 dt} of a symmetric method Φ with weights γ
  * (Σγ = 1): with palindromic γ satisfying the order conditions it raises the order, as in
  * Yoshida's triple jump and Suzuki's fractal (Yoshida, Phys. Lett. A 150, 1990; Suzuki, Phys.

@@ -1,4 +1,4 @@
-import { compose } from './compose.js';
+import { TRIPLE_JUMP, compose } from './compose.js';
 import { type SplittingMethod, splittingMethod } from './splitting.js';
 import type { SeparableMethod } from './system.js';
 
@@ -101,9 +101,6 @@ export const ruth3: SplittingMethod = splittingMethod({
   a: [2 / 3, -2 / 3, 1],
   firstKick: true,
 });
-
-/** θ = 1/(2 − 2^{1/3}): the outer weight of the fourth-order triple jump. */
-const TRIPLE_JUMP = 1 / (2 - 2 ** (1 / 3));
 
 /**
  * Forest & Ruth's fourth-order method (Physica D 43, 105–117, 1990), drift first: drifts θ/2,

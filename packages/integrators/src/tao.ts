@@ -1,5 +1,6 @@
 import { type Value, add, mul, sub } from '@liouville/ad';
-import { InvalidArgumentError } from '@liouville/linalg';
+import { InvalidArgumentError, checkFinitePositive } from '@liouville/linalg';
+import { TRIPLE_JUMP } from './compose.js';
 import { hamiltonianGradient } from './implicit/phaseSpace.js';
 import { assertState, assertSystem } from './forces.js';
 import { type MethodInfo, type State, type Step, type StepOptions, type System, signedStep } from './system.js';
@@ -60,16 +61,13 @@ function strang(system: System, omega: number, d: number, s: ExtendedState): Ext
   return flowA(system, d / 2, flowB(system, d / 2, c));
 }
 
-// Triple jump (Yoshida 1990; Suzuki 1990; Hairer, Lubich & Wanner, GNI, 2nd ed., §II.4):
-// γ₁ = 1/(2 − 2^{1/3}), γ₂ = 1 − 2γ₁ make γ₁ Φ ∘ γ₂ Φ ∘ γ₁ Φ of order 4 for a symmetric Φ of order 2.
-const gamma1 = 1 / (2 - Math.cbrt(2));
+// Triple jump (see TRIPLE_JUMP): γ₁ Φ ∘ γ₂ Φ ∘ γ₁ Φ is of order 4 for a symmetric Φ of order 2.
+const gamma1 = TRIPLE_JUMP;
 const gamma2 = 1 - 2 * gamma1;
 
 function taoOptions(options: TaoOptions): { omega: number; order: 2 | 4 } {
   const { omega = 20, order = 2 } = options;
-  if (typeof omega !== 'number' || !Number.isFinite(omega) || omega <= 0) {
-    throw new InvalidArgumentError('tao: omega', 'a finite binding constant > 0', omega);
-  }
+  checkFinitePositive('tao: omega', omega);
   if (order !== 2 && order !== 4) throw new InvalidArgumentError('tao: order', '2 or 4', order);
   return { omega, order };
 }

@@ -13,7 +13,7 @@ import {
   sub,
   sum,
 } from '@liouville/ad';
-import { InvalidArgumentError, ShapeError, formatShape, zeros } from '@liouville/linalg';
+import { InvalidArgumentError, ShapeError, formatShape, zeros, checkPositiveInteger } from '@liouville/linalg';
 import type { MlpParams } from '@liouville/nn';
 import {
   type FieldModel,
@@ -72,9 +72,7 @@ function unitRows(rows: number, width: number, axis: number, dtype: Value['dtype
  * parameter gradient. M must be nonsingular (a regular Lagrangian).
  */
 export function lagrangianAcceleration(lagrangian: (x: Value) => Value, dof: number): (x: Value) => Value {
-  if (!Number.isInteger(dof) || dof < 1) {
-    throw new InvalidArgumentError('lagrangianAcceleration: dof', 'a positive integer', dof);
-  }
+  checkPositiveInteger('lagrangianAcceleration: dof', dof);
   const gradient = rowwiseGrad(lagrangian, { mode: 'reverse' });
   const n = dof;
   return (x) => {

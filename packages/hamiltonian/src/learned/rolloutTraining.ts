@@ -13,7 +13,14 @@ import {
   valueAndGrad,
 } from '@liouville/ad';
 import { leapfrog } from '@liouville/integrators';
-import { InvalidArgumentError, type RandomKey, allFinite, randomKey, splitKey } from '@liouville/linalg';
+import {
+  InvalidArgumentError,
+  type RandomKey,
+  allFinite,
+  randomKey,
+  splitKey,
+  checkPositiveInteger,
+} from '@liouville/linalg';
 import { type MlpParams, type Optimizer, adam, sampleBatch, takeRows, treeLeaves } from '@liouville/nn';
 import type { TrajectorySegments } from './segments.js';
 import type { SeparableHnnModel } from './separable.js';
@@ -42,9 +49,7 @@ export function rolloutLoss(
   model: SeparableHnnModel,
   substeps = 1,
 ): (params: Readonly<MlpParams<Value>>, states: Value, dt: number) => Value {
-  if (!Number.isInteger(substeps) || substeps < 1) {
-    throw new InvalidArgumentError('rolloutLoss: substeps', 'a positive integer', substeps);
-  }
+  checkPositiveInteger('rolloutLoss: substeps', substeps);
   return (params, states, dt) => {
     const [segments, points, width] = states.shape;
     if (width !== model.inputDim || points < 2) {
@@ -87,9 +92,7 @@ export interface RolloutTrainOptions {
 }
 
 function positiveInteger(argument: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-    throw new InvalidArgumentError(`trainRollout: ${argument}`, 'a positive integer', value);
-  }
+  if (value !== undefined) checkPositiveInteger(`trainRollout: ${argument}`, value);
 }
 
 /**

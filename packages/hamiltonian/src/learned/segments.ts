@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Tensor, allocate } from '@liouville/linalg';
+import { InvalidArgumentError, Tensor, allocate, checkPositiveInteger } from '@liouville/linalg';
 import type { Split } from '../data/Dataset.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Split } from '../data/Dataset.js';
 
 /** Observed windows of trajectories: `states[s, k]` is the state of segment s at time k·dt. */
 export interface TrajectorySegments {
-  /** [S, K + 1, 2n]: K steps of dt after each segment's first state. */
+  /** Shape [S, K + 1, 2n]: K steps of dt after each segment's first state. */
   readonly states: Tensor;
   /** The time between consecutive observations. */
   readonly dt: number;
@@ -80,8 +80,7 @@ export function trajectorySegments(split: Split, options: SegmentOptions): Traje
     ['steps', steps],
     ['stride', stride],
   ] as const) {
-    if (!Number.isInteger(value) || value < 1)
-      throw new InvalidArgumentError(`${op}: ${name}`, 'a positive integer', value);
+    checkPositiveInteger(`${op}: ${name}`, value);
   }
   const runs = trajectoryRuns(op, split);
   const dt = commonStep(op, split.t as Tensor, runs);

@@ -1,5 +1,5 @@
 import { type Tree, type Value, primalTensor, valueAndGrad } from '@liouville/ad';
-import { InvalidArgumentError, type RandomKey, allFinite, randomKey, splitKey } from '@liouville/linalg';
+import { type RandomKey, allFinite, randomKey, splitKey, checkPositiveInteger } from '@liouville/linalg';
 import { type MlpParams, type Optimizer, adam, sampleBatch, treeLeaves } from '@liouville/nn';
 import type { TrainHistory } from '../learned/train.js';
 import { type PixelPendulumData, pixelRows } from './pixelDataset.js';
@@ -33,10 +33,7 @@ export interface PixelTrainResult {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`trainPixelModel: ${name}`, 'a positive integer', value);
-  }
-  return value;
+  return checkPositiveInteger(`trainPixelModel: ${name}`, value);
 }
 
 /** A batch of rows of a split: inputs and their successors one frame later. */
