@@ -50,6 +50,8 @@ export {
   MODEL_FORMAT,
   MODEL_VERSION,
   type SavedModelKind,
+  type SavableModel,
+  SAVED_MODEL_KINDS,
   type SavedHyperparameters,
   type ModelFileMeta,
   type ModelFileMetaOptions,

@@ -27,6 +27,8 @@ export interface DhnnModel extends FieldModel {
   readonly kind: 'dhnn';
   /** The network of H_θ (`net`, the common field of every model) and the one of D_φ. */
   readonly nets: { readonly H: Mlp; readonly D: Mlp };
+  /** The options the model was built with (what a parameter file records to rebuild it). */
+  readonly options: Readonly<DhnnOptions>;
   /** The learned Hamiltonian H_θ(x) for rows x [B, inputDim] → [B]. */
   hamiltonian(params: Readonly<MlpParams<Value>>, x: Value): Value;
   /** The learned dissipation potential D_φ(x) for rows x [B, inputDim] → [B]. */
@@ -104,6 +106,7 @@ export function dhnnModel(options: DhnnOptions): DhnnModel {
     inputDim,
     net: nets.H,
     nets,
+    options: Object.freeze({ ...options }),
     init: (key: RandomKey) => {
       const [h, d] = splitKey(key, 2);
       return joinParams({ H_: nets.H.init(h), D_: nets.D.init(d) });

@@ -48,6 +48,8 @@ export interface LnnOptions extends FieldModelOptions {
 /** An LNN: its time derivative of a row (q, q̇) is (q̇, q̈_θ). */
 export interface LnnModel extends FieldModel {
   readonly kind: 'lnn';
+  /** The options the model was built with (what a parameter file records to rebuild it). */
+  readonly options: Readonly<LnnOptions>;
   /** The learned Lagrangian L_θ(x) of rows x = (q, q̇) [B, 2n] → [B]. */
   lagrangian(params: Readonly<MlpParams<Value>>, x: Value): Value;
   /** The accelerations q̈ of rows [B, 2n] → [B, n] by the Euler–Lagrange equations of L_θ. */
@@ -137,6 +139,7 @@ export function lnnModel(options: LnnOptions): LnnModel {
     kind: 'lnn',
     inputDim,
     net,
+    options: Object.freeze({ ...options }),
     init: (key) => net.init(key),
     lagrangian: (params, x) => {
       checkRows('lnn.lagrangian', x, inputDim);

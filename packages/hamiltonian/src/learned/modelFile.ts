@@ -7,8 +7,20 @@ import {
   serializeParams,
   treeLeaves,
 } from '@liouville/nn';
-import { type BaselineModel, type HnnModel, baselineModel, hnnModel } from './fieldModels.js';
+import {
+  ARCHITECTURE_KEYS,
+  SAVED_MODEL_KINDS,
+  type SavableModel,
+  type SavedModelKind,
+  architectureOf,
+  architectureProblem,
+  isSavableModel,
+  modelOfArchitecture,
+  savedParamShapes,
+} from './savedArchitecture.js';
 import { type PhaseScaling, checkScaling, unscaledModel } from './scaling.js';
+
+export { type SavableModel, type SavedModelKind, SAVED_MODEL_KINDS } from './savedArchitecture.js';
 
 /**
  * One parameter-file format for every saved learned model, whoever trained it (the library's
@@ -23,9 +35,6 @@ export const MODEL_FORMAT = 'liouville-model';
 /** The metadata version written and read. */
 export const MODEL_VERSION = 1;
 
-/** The models a parameter file can rebuild. */
-export type SavedModelKind = 'hnn' | 'baseline';
-
 /** The architecture in a saved model's metadata (the reference's names). */
 export interface SavedHyperparameters {
   readonly hiddenDim: number;
@@ -33,6 +42,8 @@ export interface SavedHyperparameters {
   readonly activation: string;
   /** The HNN's field type ('solenoidal' unless said otherwise). */
   readonly fieldType?: string;
+  /** The LNN's c in L_θ = network + (c/2)|q̇|² (0 unless said otherwise). */
+  readonly kineticOffset?: number;
   /** Anything else the trainer records (learning rate, steps, batch size, ...). */
   readonly [more: string]: JsonValue | undefined;
 }
@@ -61,9 +72,9 @@ export interface ModelFileMeta {
 export interface SavedModel {
   readonly meta: ModelFileMeta;
   /** Works in the data's units (the scaling undone): roll this out from the user's states. */
-  readonly model: HnnModel | BaselineModel;
+  readonly model: SavableModel;
   /** The network as trained, in the scaled units (the same as `model` without a scaling). */
-  readonly trained: HnnModel | BaselineModel;
+  readonly trained: SavableModel;
   readonly params: MlpParams;
 }
 
@@ -72,35 +83,39 @@ export interface ModelFileMetaOptions {
   readonly scaling?: PhaseScaling;
   readonly task?: string;
   readonly data?: JsonValue;
-  /** Merged into `hyperparameters` (learning rate, steps, batch size, ...). */
+  /** Merged into `hyperparameters` (learning rate, steps, batch size, ...); the architecture comes from the model. */
   readonly hyperparameters?: Readonly<Record<string, JsonValue>>;
   /** Further top-level facts (seed, losses, status, ...). */
   readonly extra?: Readonly<Record<string, JsonValue>>;
 }
 
-/** The metadata that saves `model` (an HNN or a baseline, as trained) with the given facts. */
-export function modelFileMeta(model: HnnModel | BaselineModel, options: ModelFileMetaOptions = {}): ModelFileMeta {
-  if (model?.kind !== 'hnn' && model?.kind !== 'baseline') {
-    throw new InvalidArgumentError('modelFileMeta: model', 'an HNN or a baseline (hnnModel, baselineModel)', model);
+/** A trainer's own hyperparameters without the architecture keys, which only the model states. */
+function trainingSettings(h: Readonly<Record<string, JsonValue>> = {}): Record<string, JsonValue> {
+  return Object.fromEntries(Object.entries(h).filter(([key]) => !ARCHITECTURE_KEYS.includes(key)));
+}
+
+/**
+ * The metadata that saves `model` (any learned model of this library, as trained: HNN, baseline,
+ * DHNN, LNN, separable HNN) with the given facts.
+ */
+export function modelFileMeta(model: SavableModel, options: ModelFileMetaOptions = {}): ModelFileMeta {
+  if (!isSavableModel(model)) {
+    throw new InvalidArgumentError(
+      'modelFileMeta: model',
+      `a learned model of this library (${SAVED_MODEL_KINDS.join(', ')})`,
+      model,
+    );
   }
-  const o = model.options;
-  const sizes = model.net.sizes;
   if (options.scaling !== undefined) checkScaling('modelFileMeta', options.scaling, model.inputDim);
+  const periodic = model.options.periodic;
   return {
     ...(options.extra ?? {}),
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     model: model.kind,
     inputDim: model.inputDim,
-    hyperparameters: {
-      ...(options.hyperparameters ?? {}),
-      hiddenDim: sizes[1],
-      hiddenLayers: sizes.length - 2,
-      activation: o.activation ?? 'tanh',
-      dtype: o.dtype ?? 'float64',
-      ...(model.kind === 'hnn' ? { fieldType: model.fieldType } : {}),
-    },
-    ...(o.periodic ? { periodic: [...o.periodic] } : {}),
+    hyperparameters: { ...trainingSettings(options.hyperparameters), ...architectureOf(model) },
+    ...(periodic ? { periodic: [...periodic] } : {}),
     ...(options.scaling ? { scaling: options.scaling } : {}),
     ...(options.task !== undefined ? { task: options.task } : {}),
     ...(options.data !== undefined ? { data: options.data } : {}),
@@ -116,7 +131,28 @@ const MAX_INPUT_DIM = 2048;
 const MAX_HIDDEN_DIM = 65_536;
 const MAX_HIDDEN_LAYERS = 1000;
 
-/** Checks saved metadata field by field; the ParamsFileError names the file and the first problem. */
+/** The first problem of the kind and sizes in saved metadata, or undefined. */
+function sizeProblem(m: Record<string, unknown>): string | undefined {
+  if (!SAVED_MODEL_KINDS.includes(m.model as SavedModelKind))
+    return `unknown model kind ${JSON.stringify(m.model)} (expected ${SAVED_MODEL_KINDS.join(', ')})`;
+  const h = m.hyperparameters as Record<string, unknown> | undefined;
+  const positive = (x: unknown) => Number.isInteger(x) && (x as number) > 0;
+  if (
+    !positive(m.inputDim) ||
+    (m.inputDim as number) % 2 !== 0 ||
+    !h ||
+    !positive(h.hiddenDim) ||
+    !positive(h.hiddenLayers)
+  )
+    return 'the metadata lacks the architecture (an even inputDim, hiddenDim, hiddenLayers)';
+  const [inputDim, hiddenDim, hiddenLayers] = [m.inputDim, h.hiddenDim, h.hiddenLayers] as number[];
+  if (inputDim > MAX_INPUT_DIM || hiddenDim > MAX_HIDDEN_DIM || hiddenLayers > MAX_HIDDEN_LAYERS) {
+    return `absurd architecture in the metadata: inputDim ${inputDim}, hiddenDim ${hiddenDim}, hiddenLayers ${hiddenLayers} (at most ${MAX_INPUT_DIM}, ${MAX_HIDDEN_DIM} and ${MAX_HIDDEN_LAYERS})`;
+  }
+  return undefined;
+}
+
+/** Checks saved metadata field by field; the ParamsFileError names the file, the field and what was expected. */
 export function checkModelFileMeta(meta: JsonValue, source: string): ModelFileMeta {
   const fail = (problem: string): never => {
     throw new ParamsFileError(source, problem);
@@ -126,25 +162,15 @@ export function checkModelFileMeta(meta: JsonValue, source: string): ModelFileMe
   const m = meta as Record<string, unknown>;
   if (m.format !== MODEL_FORMAT) fail(`not a liouville model file (metadata format is ${JSON.stringify(m.format)})`);
   if (m.version !== MODEL_VERSION) fail(`unsupported model file version ${JSON.stringify(m.version)}`);
-  if (m.model !== 'hnn' && m.model !== 'baseline')
-    fail(`unknown model kind ${JSON.stringify(m.model)} (expected hnn or baseline)`);
-  const h = m.hyperparameters as Record<string, unknown> | undefined;
-  const positive = (x: unknown) => Number.isInteger(x) && (x as number) > 0;
-  if (
-    !positive(m.inputDim) ||
-    (m.inputDim as number) % 2 !== 0 ||
-    !h ||
-    !positive(h.hiddenDim) ||
-    !positive(h.hiddenLayers)
-  ) {
-    fail('the metadata lacks the architecture (an even inputDim, hiddenDim, hiddenLayers)');
-  }
-  const [inputDim, hiddenDim, hiddenLayers] = [m.inputDim, h?.hiddenDim, h?.hiddenLayers] as number[];
-  if (inputDim > MAX_INPUT_DIM || hiddenDim > MAX_HIDDEN_DIM || hiddenLayers > MAX_HIDDEN_LAYERS) {
-    fail(
-      `absurd architecture in the metadata: inputDim ${inputDim}, hiddenDim ${hiddenDim}, hiddenLayers ${hiddenLayers} (at most ${MAX_INPUT_DIM}, ${MAX_HIDDEN_DIM} and ${MAX_HIDDEN_LAYERS})`,
+  const problem =
+    sizeProblem(m) ??
+    architectureProblem(
+      m.model as SavedModelKind,
+      m.inputDim as number,
+      m.hyperparameters as Record<string, unknown>,
+      m.periodic,
     );
-  }
+  if (problem !== undefined) fail(problem);
   try {
     if (m.scaling !== undefined) checkScaling('model file', m.scaling, m.inputDim as number);
   } catch (error) {
@@ -154,19 +180,9 @@ export function checkModelFileMeta(meta: JsonValue, source: string): ModelFileMe
 }
 
 /** The model a checked metadata describes, as trained (in its own units). */
-function modelOf(meta: ModelFileMeta, source: string): HnnModel | BaselineModel {
-  const h = meta.hyperparameters;
-  const options = {
-    inputDim: meta.inputDim,
-    hiddenDim: h.hiddenDim,
-    hiddenLayers: h.hiddenLayers,
-    activation: (h.activation ?? 'tanh') as 'tanh',
-    dtype: h.dtype === 'float32' ? ('float32' as const) : ('float64' as const),
-    ...(meta.periodic ? { periodic: meta.periodic } : {}),
-  };
+function modelOf(meta: ModelFileMeta, source: string): SavableModel {
   try {
-    if (meta.model === 'baseline') return baselineModel(options);
-    return hnnModel({ ...options, fieldType: (h.fieldType ?? 'solenoidal') as 'solenoidal' });
+    return modelOfArchitecture(meta.model, meta.inputDim, meta.hyperparameters, meta.periodic);
   } catch (error) {
     throw new ParamsFileError(source, `the metadata does not describe a model: ${(error as Error).message}`);
   }
@@ -174,14 +190,14 @@ function modelOf(meta: ModelFileMeta, source: string): HnnModel | BaselineModel 
 
 /**
  * Checks the saved tensors have exactly the names, shapes and dtype of the model's parameters (read
- * from the network's shapes: nothing is allocated before the file is known to fit).
+ * from the networks' shapes: nothing is allocated before the file is known to fit).
  */
-function checkParamsFit(source: string, model: HnnModel | BaselineModel, params: unknown, dtype: DType): MlpParams {
+function checkParamsFit(source: string, model: SavableModel, params: unknown, dtype: DType): MlpParams {
   if (params === null || typeof params !== 'object' || Array.isArray(params) || params instanceof Tensor) {
     throw new ParamsFileError(source, 'the parameters are not a record of named tensors');
   }
-  // treeLeaves visits records in sorted key order; so does this list.
-  const expected = Object.entries(model.net.paramShapes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // treeLeaves visits records in sorted key order; so does savedParamShapes.
+  const expected = savedParamShapes(model);
   const given = treeLeaves(params as MlpParams);
   const describe = (leaves: typeof given) =>
     leaves.map((l) => `${l.path.join('.')}[${l.leaf.shape.join('x')}]`).join(', ');
@@ -210,11 +226,7 @@ export function modelFromFile(meta: JsonValue, params: unknown, source = '<strin
 }
 
 /** The text of a model file: parameters and the metadata of `modelFileMeta`. */
-export function serializeModel(
-  model: HnnModel | BaselineModel,
-  params: MlpParams,
-  options: ModelFileMetaOptions = {},
-): string {
+export function serializeModel(model: SavableModel, params: MlpParams, options: ModelFileMetaOptions = {}): string {
   return serializeParams(params, modelFileMeta(model, options) as unknown as JsonValue);
 }
 

@@ -1,5 +1,6 @@
 import { type Value, add, div, mul, sub } from '@liouville/ad';
 import { InvalidArgumentError, type Tensor, tensor } from '@liouville/linalg';
+import type { SeparableSystem } from '@liouville/integrators';
 import type { MlpParams } from '@liouville/nn';
 import { type Dataset, type Split, tensorOf } from '../data/Dataset.js';
 import type { FieldModel } from './fieldModels.js';
@@ -166,7 +167,37 @@ export function unscaledModel<M extends FieldModel>(model: M, scaling: PhaseScal
   };
   const H = (model as { hamiltonian?: (params: Readonly<MlpParams<Value>>, x: Value) => Value }).hamiltonian;
   if (H !== undefined) wrapped.hamiltonian = (params, x) => mul(energyScale, H(params, inner(x)));
+  const separable = (model as { system?: (params: Readonly<MlpParams<Value>>) => SeparableSystem }).system;
+  if (separable !== undefined) {
+    Object.assign(wrapped, { system: unscaledSeparable(separable, scaling, energyScale) });
+  }
   return wrapped as M;
+}
+
+/**
+ * A separable learned system (the SRNN's T′(p′) + V′(q′)) in the user's units: the scaling acts on
+ * q and p apart, so H = (c / time)·(T′((p − center_p)/scale_p) + V′((q − center_q)/scale_q)) stays
+ * separable and explicit splitting methods still apply.
+ */
+function unscaledSeparable(
+  system: (params: Readonly<MlpParams<Value>>) => SeparableSystem,
+  scaling: PhaseScaling,
+  energyScale: number,
+) {
+  const n = scaling.center.length / 2;
+  const half = (from: number) => ({
+    center: tensor(scaling.center.slice(from, from + n)),
+    inverse: tensor(scaling.scale.slice(from, from + n).map((s) => 1 / s)),
+  });
+  const [q, p] = [half(0), half(n)];
+  return (params: Readonly<MlpParams<Value>>): SeparableSystem => {
+    const inner = system(params);
+    return {
+      ...inner,
+      T: (momenta: Value) => mul(energyScale, inner.T(mul(sub(momenta, p.center), p.inverse))),
+      V: (positions: Value) => mul(energyScale, inner.V(mul(sub(positions, q.center), q.inverse))),
+    };
+  };
 }
 
 /** x in the user's units from scaled rows (the inverse of the state part of `scaleSplit`). */

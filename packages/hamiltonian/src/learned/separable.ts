@@ -27,6 +27,8 @@ export type SeparableHnnOptions = FieldModelOptions;
 export interface SeparableHnnModel extends FieldModel {
   readonly kind: 'srnn';
   readonly nets: { readonly T: Mlp; readonly V: Mlp };
+  /** The options the model was built with (what a parameter file records to rebuild it). */
+  readonly options: Readonly<SeparableHnnOptions>;
   /** H_θ = T_θ(p) + V_θ(q) of rows x [B, 2n] → [B]. */
   hamiltonian(params: Readonly<MlpParams<Value>>, x: Value): Value;
   /** The learned system as the integrators' separable Hamiltonian (one state or a batch). */
@@ -82,6 +84,7 @@ export function separableHnnModel(options: SeparableHnnOptions): SeparableHnnMod
     inputDim,
     net: nets.V,
     nets,
+    options: Object.freeze({ ...options }),
     init: (key: RandomKey) => {
       const [t, v] = splitKey(key, 2);
       return joinParams({ T_: nets.T.init(t), V_: nets.V.init(v) });

@@ -9,8 +9,9 @@ import {
   splitKey,
 } from '@liouville/linalg';
 import { type JsonValue, type MlpParams, type Optimizer, adam, sampleBatch, takeRows } from '@liouville/nn';
-import type { BaselineModel, FieldModel, HnnModel } from './fieldModels.js';
+import type { FieldModel } from './fieldModels.js';
 import { modelFileMeta } from './modelFile.js';
+import { isSavableModel } from './savedArchitecture.js';
 import { fieldLoss } from './loss.js';
 import { compileSplitLoss, compileTrainStep } from './trainStep.js';
 
@@ -224,12 +225,11 @@ function finish(
 }
 
 /**
- * What a checkpoint records of the model: for an HNN or a baseline, the metadata of the model-file
- * format (kind, architecture, periodic coordinates), so a checkpoint file is a model file that
- * `loadModel` and `liouville simulate --params` read; for other models, their kind.
+ * What a checkpoint records of the model: for any learned model of this library, the metadata of
+ * the model-file format (kind, architecture, periodic coordinates), so a checkpoint file is a model
+ * file that `loadModel` and `liouville simulate --params` read; for a model of the user's own, its kind.
  */
 function modelDescription(model: FieldModel): Record<string, JsonValue> {
-  const describable = (model.kind === 'hnn' || model.kind === 'baseline') && 'options' in model;
-  if (!describable) return { model: model.kind };
-  return modelFileMeta(model as HnnModel | BaselineModel) as unknown as Record<string, JsonValue>;
+  if (!isSavableModel(model)) return { model: model.kind };
+  return modelFileMeta(model) as unknown as Record<string, JsonValue>;
 }

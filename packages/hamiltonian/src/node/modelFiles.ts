@@ -1,13 +1,18 @@
 import type { MlpParams } from '@liouville/nn';
 import { loadParams, saveParams } from '@liouville/nn/node';
-import type { BaselineModel, HnnModel } from '../learned/fieldModels.js';
-import { type ModelFileMetaOptions, type SavedModel, modelFileMeta, modelFromFile } from '../learned/modelFile.js';
+import {
+  type ModelFileMetaOptions,
+  type SavableModel,
+  type SavedModel,
+  modelFileMeta,
+  modelFromFile,
+} from '../learned/modelFile.js';
 import type { TrainCheckpoint } from '../learned/train.js';
 
 /** Saves a model's parameters with the metadata that rebuilds it (atomically; ParamsFileError on failure). */
 export function saveModel(
   path: string,
-  model: HnnModel | BaselineModel,
+  model: SavableModel,
   params: MlpParams,
   options: ModelFileMetaOptions = {},
 ): void {
@@ -33,7 +38,7 @@ export function loadModel(path: string): SavedModel {
 export function fileCheckpoint(
   path: string,
   every: number,
-  describe?: { readonly model: HnnModel | BaselineModel } & ModelFileMetaOptions,
+  describe?: { readonly model: SavableModel } & ModelFileMetaOptions,
 ): TrainCheckpoint {
   if (describe === undefined) return { every, save: (params, meta) => saveParams(path, params, meta) };
   const { model, ...options } = describe;
