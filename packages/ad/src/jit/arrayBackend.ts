@@ -1,6 +1,7 @@
 import { MatmulArena, Tensor, type TypedArray, allocate, getMatmulBackend, matmulInto } from '@liouville/linalg';
 import { rules } from '../rules/index.js';
 import { arrayName, clusterSource } from './arrayCodegen.js';
+import { concatSource } from './arrayConcat.js';
 import { type MemoryPlan, allocateViews, bufferBytes, planMemory } from './arrayMemory.js';
 import { type Schedule, Scheduler, type Step } from './arraySchedule.js';
 import type { Equation, LoopEquation, Program, Var } from './ir.js';
@@ -8,8 +9,9 @@ import type { Equation, LoopEquation, Program, Var } from './ir.js';
 /**
  * The backend for large tensors: a program becomes one JavaScript function over typed arrays.
  * Elementwise chains and the reductions that end them run as fused loops (arraySchedule.ts,
- * arrayLoops.ts, arrayCodegen.ts); data movement is read in place through views; matmul writes
- * through linalg's kernels into its buffer (matmulInto, transposed operands read in place);
+ * arrayLoops.ts, arrayCodegen.ts); data movement is read in place through views, and
+ * concatenation copied into a buffer (arrayConcat.ts); matmul writes through linalg's kernels into
+ * its buffer (matmulInto, transposed operands read in place);
  * intermediates live in buffers allocated once and shared by values whose lifetimes do not overlap
  * (arrayMemory.ts); outputs are fresh arrays on every call. Any other primitive runs its eager
  * kernel, and a loop runs its compiled body once per iteration. Every element is computed by the
@@ -125,6 +127,13 @@ function generate(
         >;
         const name = `k${functions.length}`;
         const { source, params } = clusterSource(name, step.cluster, nest, outputs);
+        functions.push(source);
+        lines.push(`${name}(${args(params)});`);
+        break;
+      }
+      case 'concat': {
+        const name = `c${functions.length}`;
+        const { source, params } = concatSource(name, step.eq, step.reads);
         functions.push(source);
         lines.push(`${name}(${args(params)});`);
         break;

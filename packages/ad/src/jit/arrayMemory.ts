@@ -55,6 +55,8 @@ function stepWrites(step: Step, clusters: MemoryPlan['clusters']): Var[] {
     }
     case 'matmul':
       return [step.out];
+    case 'concat':
+      return [step.eq.out];
     case 'fallback':
       return [step.eq.out];
     case 'loop':

@@ -20,7 +20,8 @@ import { type Equation, type LoopEquation, type Program, type Var, isLoop } from
  * them, fuse into one loop (a cluster); matmul, loops and every other primitive are steps of
  * their own; data movement becomes views (arrayViews.ts) read in place. A cluster stays open while
  * equations of its shape arrive and is emitted ("flushed") when a step outside it needs one of its
- * values, so open clusters only ever read values of emitted steps.
+ * values, so open clusters only ever read values of emitted steps. A concatenation is a copy
+ * step of its own (arrayConcat.ts), writing into a buffer of the plan like a fused loop.
  */
 
 /** Where a fused loop reads an operand: a local of the loop, or a view read in place. */
@@ -89,9 +90,10 @@ export type Step =
       readonly reads: readonly Var[];
     }
   | { readonly kind: 'fallback'; readonly eq: Equation; readonly reads: readonly Var[] }
+  | { readonly kind: 'concat'; readonly eq: Equation; readonly reads: readonly Var[] }
   | { readonly kind: 'loop'; readonly eq: LoopEquation; readonly reads: readonly Var[] };
-// A fallback's or loop's `reads` are its arguments' arrays in order; each holds its argument's
-// elements in row-major order, possibly under another shape (a reshape read in place).
+// A fallback's, concat's or loop's `reads` are its arguments' arrays in order; each holds its
+// argument's elements in row-major order, possibly under another shape (a reshape read in place).
 
 /** The schedule of a program: its steps, and for each output the array that holds it. */
 export interface Schedule {
@@ -211,6 +213,8 @@ export class Scheduler {
       this.alias.set(eq.out.id, x);
     } else if (eq.primitive === 'sum' || eq.primitive === 'max') this.reduce(eq, x);
     else if (eq.primitive === 'matmul') this.matmul(eq.out, inputs[0], inputs[1]);
+    else if (eq.primitive === 'concat')
+      this.steps.push({ kind: 'concat', eq, reads: inputs.map((v) => this.materialise(v)) });
     else {
       const expression = elementExpression(eq);
       if (expression !== null) this.element(eq.out, inputs, expression);
