@@ -106,6 +106,33 @@ check(
   fc.defaultReportMessage(symplectic),
 );
 
+// @liouville/linalg/node: the helper thread for products on two threads starts from the installed
+// package (its script is found there), and a product split over both threads gives one thread's bits.
+const { MatmulArena } = await import('@liouville/linalg');
+const { matmulThreadsReady, useMatmulThreads } = await import('@liouville/linalg/node');
+const threadedProduct = (threads) => {
+  useMatmulThreads(threads);
+  const [m, k, n] = [256, 128, 96];
+  const arena = MatmulArena.create(8 * m * n, MatmulArena.scratchBytes('float64', m, k, n));
+  const c = arena.array('float64', 0, m * n);
+  const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));
+  const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));
+  arena.multiply('float64', a, 0, false, b, 0, false, c, 0, m, k, n);
+  return c;
+};
+useMatmulThreads(2);
+const started = await matmulThreadsReady().then(
+  () => 'started',
+  (error) => error.message,
+);
+const [oneThread, twoThreads] = [threadedProduct(1), threadedProduct(2)];
+useMatmulThreads(1);
+check(
+  '@liouville/linalg/node: helper thread started, same bits on two threads',
+  started === 'started' && oneThread.every((x, i) => Object.is(x, twoThreads[i])),
+  started,
+);
+
 if (failures > 0) {
   console.error(`${failures} check(s) failed`);
   process.exit(1);

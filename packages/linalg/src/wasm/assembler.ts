@@ -254,6 +254,12 @@ export interface ModuleSpec {
   memoryExport: string;
   /** Initial memory size in 64 KiB pages. */
   initialPages: number;
+  /**
+   * When set, the memory is not defined by the module but imported as `env.memory`, shared (the
+   * threads proposal's limits flag 0x03) with this maximum in pages: instances on several threads
+   * then work on the same bytes. It is still exported as `memoryExport`.
+   */
+  sharedMemory?: { maximumPages: number };
 }
 
 function section(id: number, content: number[]): number[] {
@@ -264,7 +270,23 @@ function functionType(body: FunctionBody): number[] {
   return concat([[0x60], encodeVector(body.params.map((t) => [t])), encodeVector(body.results.map((t) => [t]))]);
 }
 
-/** Encodes a complete module: type, function, memory, export and code sections (spec §5.5). */
+/** The memory's limits (spec §5.3.4): flag 0x00 and a minimum, or, shared, flag 0x03, minimum and maximum. */
+function memoryLimits(spec: ModuleSpec): number[] {
+  if (spec.sharedMemory === undefined) return concat([[0x00], unsignedLeb128(spec.initialPages)]);
+  const { maximumPages } = spec.sharedMemory;
+  return concat([[0x03], unsignedLeb128(spec.initialPages), unsignedLeb128(maximumPages)]);
+}
+
+/**
+ * The memory's section: a memory section defining it (id 5), or an import section (id 2) with the
+ * one entry `env.memory` of kind 0x02 (a memory).
+ */
+function memorySection(spec: ModuleSpec): number[] {
+  if (spec.sharedMemory === undefined) return section(5, encodeVector([memoryLimits(spec)]));
+  return section(2, encodeVector([concat([encodeName('env'), encodeName('memory'), [0x02], memoryLimits(spec)])]));
+}
+
+/** Encodes a complete module: type, import or memory, function, export and code sections (spec §5.5). */
 export function assembleModule(spec: ModuleSpec): Uint8Array {
   const types: number[][] = [];
   const typeKeys: string[] = [];
@@ -285,8 +307,9 @@ export function assembleModule(spec: ModuleSpec): Uint8Array {
     [0x00, 0x61, 0x73, 0x6d], // magic "\0asm"
     [0x01, 0x00, 0x00, 0x00], // version 1
     section(1, encodeVector(types)),
+    ...(spec.sharedMemory === undefined ? [] : [memorySection(spec)]), // the import section precedes functions
     section(3, encodeVector(typeIndices.map((t) => unsignedLeb128(t)))),
-    section(5, encodeVector([concat([[0x00], unsignedLeb128(spec.initialPages)])])), // limits: min only
+    ...(spec.sharedMemory === undefined ? [memorySection(spec)] : []),
     section(7, encodeVector(exports)),
     section(10, encodeVector(spec.functions.map(({ body }) => body.encode()))),
   ]);

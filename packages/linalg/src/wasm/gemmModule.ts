@@ -293,12 +293,18 @@ function addPrecision(functions: ModuleFunctions, prec: Precision, shape: TileSh
   functions.push({ body: macroKernel(prec, shape, tiles), exportName: `macro_${prec.name}` });
 }
 
-/** The module's bytes: exports `memory` and, for f64 and f32, `packA_*`, `packAT_*`, `packB_*` and `macro_*`. */
-export function gemmModuleBytes(config: GemmConfig = DEFAULT_GEMM_CONFIG): Uint8Array {
+/**
+ * The module's bytes: exports `memory` and, for f64 and f32, `packA_*`, `packAT_*`, `packB_*` and
+ * `macro_*`. With `sharedMaximumPages`, the memory is imported as `env.memory`, shared, of up to
+ * that many pages (for instances on two threads over the same memory); otherwise it is the
+ * module's own.
+ */
+export function gemmModuleBytes(config: GemmConfig = DEFAULT_GEMM_CONFIG, sharedMaximumPages?: number): Uint8Array {
   const functions: ModuleFunctions = [];
   addPrecision(functions, F64, config.f64);
   addPrecision(functions, F32, config.f32);
-  return assembleModule({ functions, memoryExport: 'memory', initialPages: 1 });
+  const sharedMemory = sharedMaximumPages === undefined ? undefined : { maximumPages: sharedMaximumPages };
+  return assembleModule({ functions, memoryExport: 'memory', initialPages: 1, sharedMemory });
 }
 
 /** A minimal SIMD module (v128.load64_splat, f64x2.extract_lane), to ask the engine whether it supports SIMD. */

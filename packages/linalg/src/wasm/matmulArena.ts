@@ -1,5 +1,11 @@
 import type { DType, TypedArray } from '../Tensor.js';
+import { type WasmMemory, wasmApi } from './engine.js';
+import { helperEnabled } from './gemmThreads.js';
 import { WasmGemm, wasmSimdSupported } from './wasmMatmulKernel.js';
+
+const PAGE_BYTES = 65536;
+/** Largest shared memory an arena takes (the module's maximum, as WasmGemm's own limit). */
+const MAX_SHARED_BYTES = 2 ** 31 - PAGE_BYTES;
 
 /**
  * Memory for arrays that matrix products read and write in place: a WebAssembly SIMD kernel with
@@ -21,8 +27,12 @@ export class MatmulArena {
    */
   static create(arrayBytes: number, scratchBytes: number): MatmulArena | null {
     if (!wasmSimdSupported()) return null;
-    const gemm = new WasmGemm();
     const start = Math.ceil(arrayBytes / 16) * 16;
+    if (helperEnabled()) {
+      const shared = sharedArena(start, scratchBytes);
+      if (shared !== null) return new MatmulArena(shared, start);
+    }
+    const gemm = new WasmGemm();
     return gemm.allocate(start + scratchBytes) ? new MatmulArena(gemm, start) : null;
   }
 
@@ -75,6 +85,27 @@ export class MatmulArena {
       this.arrayBytes,
     );
   }
+}
+
+/**
+ * A kernel on a shared memory of a fixed size, with the helper thread attached (see gemmThreads.ts):
+ * the arrays, this thread's scratch, and as much again for the helper's packed panels. Null when
+ * that is more than the module's maximum or the engine refuses the memory.
+ */
+function sharedArena(start: number, scratchBytes: number): WasmGemm | null {
+  const scratch = Math.ceil(scratchBytes / 16) * 16;
+  const bytes = start + 2 * scratch;
+  if (bytes > MAX_SHARED_BYTES || wasmApi === undefined) return null;
+  const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
+  let memory: WasmMemory;
+  try {
+    memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return null;
+  }
+  const gemm = new WasmGemm(undefined, undefined, memory);
+  gemm.attachHelper(start + scratch);
+  return gemm;
 }
 
 let probe: WasmGemm | undefined;

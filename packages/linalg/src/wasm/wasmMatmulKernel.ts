@@ -3,6 +3,7 @@ import type { MatmulKernel } from '../kernels.js';
 import type { DType, TypedArray } from '../Tensor.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { type GemmConfig, type TileShape, DEFAULT_GEMM_CONFIG, gemmModuleBytes, simdProbeBytes } from './gemmModule.js';
+import { ArenaHelper, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
 
 const PAGE_BYTES = 65536;
 /** Largest linear memory used, so every byte address is a non-negative i32; bigger products fall back to JavaScript. */
@@ -68,15 +69,28 @@ interface Precision {
 
 const modules = new Map<string, object>();
 
-/** The module of a tile configuration, compiled once (instances, each with its own memory, share it). */
-function compiledModule(config: GemmConfig): object {
-  const key = JSON.stringify(config);
+/**
+ * The module of a tile configuration, compiled once (instances, each with its own memory, share
+ * it); `shared`: the variant importing a shared memory of up to MAX_BYTES.
+ */
+function compiledModule(config: GemmConfig, shared = false): object {
+  const key = JSON.stringify(config) + (shared ? ' shared' : '');
   let module = modules.get(key);
   if (module === undefined) {
-    module = new (wasmApi as NonNullable<typeof wasmApi>).Module(gemmModuleBytes(config));
+    const bytes = gemmModuleBytes(config, shared ? MAX_BYTES / PAGE_BYTES : undefined);
+    module = new (wasmApi as NonNullable<typeof wasmApi>).Module(bytes);
     modules.set(key, module);
   }
   return module;
+}
+
+/** The layout of one product (WasmGemm's layout). */
+type Layout = { kc: number; mc: number; packedA: number; packedB: number };
+
+/** Which thread of a split product runs which rows: [0, split) here, [split, m) on the helper. */
+function rowSplit(m: number, k: number, n: number, rows: number): number {
+  if (m * k * n < PARALLEL_MIN_MULTIPLY_ADDS || m < 2 * rows) return m;
+  return Math.round(m / 2 / rows) * rows; // whole slivers on both sides
 }
 
 /**
@@ -87,13 +101,24 @@ export class WasmGemm {
   private readonly memory: WasmMemory;
   private readonly precisions: Record<DType, Precision>;
   private views: Record<DType, TypedArray>;
+  /** The helper thread and the byte address of its scratch, when products are split over two threads. */
+  private helper: { thread: ArenaHelper; scratch: number } | null = null;
+  /** The compiled module, for an instance on a shared memory. */
+  private module: object | undefined;
 
+  /**
+   * With `sharedMemory` (a shared WebAssembly memory of a fixed size), the instance works on that
+   * memory, so that a helper thread can run the same module on it (`attachHelper`).
+   */
   constructor(
     config: GemmConfig = DEFAULT_GEMM_CONFIG,
     private readonly blocking: Blocking = DEFAULT_BLOCKING,
+    sharedMemory?: WasmMemory,
   ) {
     if (wasmApi === undefined) throw new Error('WasmGemm: this engine has no WebAssembly');
-    const instance = new wasmApi.Instance(compiledModule(config), {});
+    const module = compiledModule(config, sharedMemory !== undefined);
+    const imports = sharedMemory === undefined ? {} : { env: { memory: sharedMemory } };
+    const instance = new wasmApi.Instance(module, imports);
     const exports = instance.exports as { memory: WasmMemory } & Record<string, PackA & PackB & Macro>;
     this.memory = exports.memory;
     const precision = (bytes: number, lanes: number, name: string, shape: TileShape): Precision => ({
@@ -107,6 +132,19 @@ export class WasmGemm {
     });
     this.precisions = { float64: precision(8, 2, 'f64', config.f64), float32: precision(4, 4, 'f32', config.f32) };
     this.views = this.makeViews();
+    if (sharedMemory !== undefined) this.module = module;
+  }
+
+  /**
+   * Splits large products (PARALLEL_MIN_MULTIPLY_ADDS and more) with the helper thread, which keeps
+   * its packed panels from byte address `scratch` up (room for `scratchBytes` of the largest
+   * product). Requires a shared memory; false, changing nothing, when no helper is registered.
+   */
+  attachHelper(scratch: number): boolean {
+    if (this.module === undefined) throw new Error('WasmGemm.attachHelper: the memory is not shared');
+    const thread = ArenaHelper.attach(this.module, this.memory, this);
+    if (thread !== null) this.helper = { thread, scratch };
+    return thread !== null;
   }
 
   private makeViews(): Record<DType, TypedArray> {
@@ -166,6 +204,56 @@ export class WasmGemm {
     k: number,
     n: number,
   ) {
+    const split = this.helper === null ? m : rowSplit(m, k, n, this.precisions[dtype].rows);
+    if (split < m && this.startHelper(dtype, at, a, aTransposed, b, c, m, k, n, split)) {
+      this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, 0, split);
+      // The helper not yet on its rows (descheduled): they are done here instead.
+      if (this.helper?.thread.finish() === false) this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, split, m);
+      return;
+    }
+    this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, 0, m);
+  }
+
+  /** Posts rows [split, m) to the helper, with packed panels in its scratch; false if it is busy or starting. */
+  private startHelper(
+    dtype: DType,
+    at: Layout,
+    a: number,
+    aTransposed: boolean,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    split: number,
+  ): boolean {
+    const helper = this.helper as NonNullable<WasmGemm['helper']>;
+    const own = this.layout(dtype, m, k, n, helper.scratch, [false, false, false]);
+    if (own.end > this.memory.buffer.byteLength) return false;
+    const code = dtype === 'float64' ? 0 : 1;
+    const fields = [0, code, a, aTransposed ? 1 : 0, b, c, m, k, n, split, m, at.kc, at.mc, own.packedA, own.packedB];
+    return helper.thread.start(fields);
+  }
+
+  /**
+   * Rows [rowStart, rowEnd) of C = A·B in `dtype` arithmetic on operands in linear memory (byte
+   * addresses; A, B and C row-major): for each block of kc steps packs B's panels, and for each
+   * block of mc rows packs A's slivers and runs the macro-kernel. (gemmWorker.js runs this loop on
+   * the helper thread.)
+   */
+  private computeRows(
+    dtype: DType,
+    at: Layout,
+    a: number,
+    aTransposed: boolean,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    rowStart: number,
+    rowEnd: number,
+  ) {
     const { bytes, packA, packAT, packB, macro } = this.precisions[dtype];
     const [lda, ldb] = [k * bytes, n * bytes];
     // A stored transposed (k×m) is packed from its rows into the same slivers.
@@ -178,8 +266,8 @@ export class WasmGemm {
       // blocks start from the partial sums stored in C (accumulate = 1).
       const kb = Math.min(at.kc, k - p0);
       packB(b + p0 * ldb, at.packedB, kb, n, ldb);
-      for (let i0 = 0; i0 < m; i0 += at.mc) {
-        const mb = Math.min(at.mc, m - i0);
+      for (let i0 = rowStart; i0 < rowEnd; i0 += at.mc) {
+        const mb = Math.min(at.mc, rowEnd - i0);
         pack(i0, p0, mb, kb);
         macro(at.packedA, at.packedB, b + p0 * ldb, c + i0 * ldb, mb, kb, n, ldb, p0 > 0 ? 1 : 0);
       }
