@@ -1,4 +1,5 @@
 import { type ExplicitTableau, explicitTableau } from './tableau.js';
+import { dopri5Tableau } from './dopri5Tableau.js';
 
 /** The classical explicit Runge–Kutta methods of orders 1 to 4, as tableau data. */
 
@@ -101,3 +102,13 @@ export const rule38Tableau: ExplicitTableau = explicitTableau({
     [1, 1],
   ],
 });
+
+/** Every explicit tableau of the package, by increasing order: the classical ones and DOPRI5. */
+export const EXPLICIT_TABLEAUX: readonly ExplicitTableau[] = Object.freeze([
+  eulerTableau,
+  midpointTableau,
+  kutta3Tableau,
+  rk4Tableau,
+  rule38Tableau,
+  dopri5Tableau,
+]);

@@ -1,5 +1,16 @@
 import { type ExplicitTableau, type Fraction, explicitTableau, fractionValue } from './tableau.js';
 
+/** The 5th-order weights b, also the last row of a (FSAL). */
+const fifthOrder: readonly Fraction[] = [
+  [35, 384],
+  [0, 1],
+  [500, 1113],
+  [125, 192],
+  [-2187, 6784],
+  [11, 84],
+  [0, 1],
+];
+
 /**
  * The Dormand–Prince 5(4) pair (Dormand & Prince, J. Comput. Appl. Math. 6 (1980) 19–26; Hairer,
  * Nørsett & Wanner, Solving ODEs I, 2nd ed., §II.5, Table 5.2). Seven stages; the last row of a
@@ -35,24 +46,9 @@ export const dopri5Tableau: ExplicitTableau = explicitTableau({
       [49, 176],
       [-5103, 18656],
     ],
-    [
-      [35, 384],
-      [0, 1],
-      [500, 1113],
-      [125, 192],
-      [-2187, 6784],
-      [11, 84],
-    ],
+    fifthOrder.slice(0, 6),
   ],
-  b: [
-    [35, 384],
-    [0, 1],
-    [500, 1113],
-    [125, 192],
-    [-2187, 6784],
-    [11, 84],
-    [0, 1],
-  ],
+  b: fifthOrder,
   c: [
     [0, 1],
     [1, 5],

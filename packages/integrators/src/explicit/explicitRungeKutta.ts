@@ -21,6 +21,17 @@ export function explicitRungeKuttaStep(tableau: ExplicitTableau, f: (x: Value) =
  * The explicit Runge–Kutta method of a tableau on Hamilton's equations ẋ = J∇H(x), for any
  * system, one state ([dim]) or a batch ([B, dim]). Explicit methods are neither symplectic nor
  * symmetric (Hairer, Lubich & Wanner, GNI, 2nd ed., §VI.4); `info` says so from the tableau.
+ *
+ * @example
+ * ```ts
+ * import { explicitRungeKutta, explicitTableau } from '@liouville/integrators';
+ *
+ * // Heun's method, order 2: k₂ = f(x₀ + h k₁), x₁ = x₀ + h/2·(k₁ + k₂). Coefficients as fractions.
+ * const heun = explicitRungeKutta(
+ *   explicitTableau({ name: 'heun', order: 2, a: [[], [[1, 1]]], b: { numerators: [1, 1], denominator: 2 }, c: [[0, 1], [1, 1]] }),
+ * );
+ * heun.info; // { name: 'heun', order: 2, symplectic: false, symmetric: false, requires: 'any', implicit: false }
+ * ```
  */
 export function explicitRungeKutta(tableau: ExplicitTableau): ExplicitRungeKuttaMethod {
   const { name, order } = tableau;

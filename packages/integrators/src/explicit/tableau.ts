@@ -44,7 +44,7 @@ export interface RationalTableau {
 }
 
 /** An embedded pair's weights in floating point. */
-export interface Embedding {
+export interface EmbeddedWeights {
   readonly order: number;
   readonly bHat: readonly number[];
   readonly error: readonly number[];
@@ -57,7 +57,7 @@ export interface ExplicitTableau extends ButcherTableau {
   readonly weights: CommonDenominator | null;
   /** The last stage is the solution (its row of a is b, its c is 1): its slope starts the next step. */
   readonly fsal: boolean;
-  readonly embedded: Embedding | null;
+  readonly embedded: EmbeddedWeights | null;
 }
 
 /** The fraction as the nearest double: n/d rounds once, exactly as the literal `n / d` does. */
@@ -89,7 +89,7 @@ function commonDenominator(name: string, b: RationalTableau['b'], s: number): Co
   return { numerators: [...numerators], denominator };
 }
 
-function embedding(name: string, embedded: RationalEmbedding | undefined, s: number): Embedding | null {
+function embedding(name: string, embedded: RationalEmbedding | undefined, s: number): EmbeddedWeights | null {
   if (embedded === undefined) return null;
   return {
     order: embedded.order,
