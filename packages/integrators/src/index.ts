@@ -113,6 +113,31 @@ export {
   tao4,
 } from './tao.js';
 
+// explicit/tableau.ts, explicit/classical.ts, explicit/dopri5Tableau.ts, explicit/explicitRungeKutta.ts
+export {
+  type Fraction,
+  type CommonDenominator,
+  type RationalEmbedding,
+  type RationalTableau,
+  type EmbeddedWeights,
+  type ExplicitTableau,
+  explicitTableau,
+} from './explicit/tableau.js';
+export {
+  EXPLICIT_TABLEAUX,
+  eulerTableau,
+  midpointTableau,
+  kutta3Tableau,
+  rk4Tableau,
+  rule38Tableau,
+} from './explicit/classical.js';
+export { dopri5Tableau } from './explicit/dopri5Tableau.js';
+export {
+  type ExplicitRungeKuttaMethod,
+  explicitRungeKutta,
+  explicitRungeKuttaStep,
+} from './explicit/explicitRungeKutta.js';
+
 // rk4.ts
 export { rk4, rk4Step } from './rk4.js';
 
