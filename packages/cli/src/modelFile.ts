@@ -1,49 +1,52 @@
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { type FieldModel, modelFromFile } from '@liouville/hamiltonian';
-import { Tensor, allFinite } from '@liouville/linalg';
-import { type JsonValue, type MlpParams, treeLeaves } from '@liouville/nn';
+import {
+  MODEL_FORMAT,
+  type ModelFileMeta,
+  type SavableModel,
+  type SavedModel,
+  type SavedModelKind,
+  modelFromFile,
+} from '@liouville/hamiltonian';
+import { allFinite } from '@liouville/linalg';
+import { type JsonValue, type MlpParams, ParamsFileError, treeLeaves } from '@liouville/nn';
 import { loadParams, saveParams } from '@liouville/nn/node';
+import { COMPARISON_MODELS, type ComparisonModel, MODEL_ARCHITECTURES } from './comparison/models.js';
+import { COMPARISON_TASKS, type ComparisonTaskName, comparisonTask } from './comparison/tasks.js';
 import { RuntimeError, systemReason } from './errors.js';
 import { checkRegularFile } from './files.js';
 import { createFolder, removeStaleTemporaries } from './outputFile.js';
-import {
-  type DataOrigin,
-  type Hyperparameters,
-  MODEL_KINDS,
-  type ModelKind,
-  TASK_NAMES,
-  type TaskName,
-  buildModel,
-  taskSpec,
-} from './tasks.js';
+import { TASK_NAMES, type TaskName, taskSpec } from './tasks.js';
 
-/** The `format` tag in the metadata of a saved learned model. */
-export const MODEL_FORMAT = 'liouville-model';
-/** The metadata version this code writes and reads. */
-export const MODEL_VERSION = 1;
+/**
+ * The files of `liouville train`, `reproduce` and `reproduce --models`: the library's model file
+ * (@liouville/hamiltonian's `modelFileMeta`, which rebuilds any learned model), with the task it
+ * was trained on, the name the command line gave it, and the facts of its training (seed, data,
+ * steps, status, final losses).
+ */
+export { MODEL_FORMAT, MODEL_VERSION } from '@liouville/hamiltonian';
 
-/** What is saved beside a model's parameters: enough to rebuild the model and to know how it was trained. */
-export interface ModelMeta {
-  readonly format: typeof MODEL_FORMAT;
-  readonly version: typeof MODEL_VERSION;
-  /** The paper's task it was trained on; absent for a model of your own data (`train --data FILE`). */
-  readonly task?: TaskName;
-  readonly model: ModelKind;
-  readonly inputDim: number;
-  readonly hyperparameters: Hyperparameters;
-  readonly seed: number;
-  readonly data: DataOrigin;
-  readonly stepsDone: number;
-  readonly status: 'completed' | 'diverged';
-  readonly finalTrainLoss: number;
-  readonly finalTestLoss: number;
+/** The tasks a model file may name: the paper's five and the comparison's (damped-spring, double-pendulum). */
+export type ModelTaskName = TaskName | ComparisonTaskName;
+/** Every task a model file may name. */
+export const MODEL_TASKS: readonly ModelTaskName[] = Object.freeze([...new Set([...TASK_NAMES, ...COMPARISON_TASKS])]);
+
+/** What is saved beside a model's parameters: the library's model-file metadata and the command line's facts. */
+export interface ModelMeta extends ModelFileMeta {
+  /** The task it was trained on; absent for a model of your own data (`train --data FILE`). */
+  readonly task?: ModelTaskName;
+  /**
+   * The name `train --model` and `reproduce --models` know it by; `model` is its architecture
+   * (hnn-fd is an hnn, dhnn-fd a dhnn, trained on central-difference estimates of ẋ).
+   */
+  readonly trainedAs?: ComparisonModel;
 }
 
 /** A loaded model: its metadata, the rebuilt model and its parameters. */
 export interface LoadedModel {
   readonly meta: ModelMeta;
-  readonly model: FieldModel;
+  /** The model in the data's units (any scaling of its file undone). */
+  readonly model: SavableModel;
   readonly params: MlpParams;
 }
 
@@ -90,121 +93,94 @@ function failureReason(error: unknown): string {
   return systemReason(error);
 }
 
-/** Bounds beyond which architecture metadata is not a model this program wrote, but damage or a forgery. */
-const MAX_HIDDEN_DIM = 65_536;
-const MAX_HIDDEN_LAYERS = 1_000;
-
 function fail(path: string, problem: string): never {
   throw new RuntimeError(`${path}: ${problem}`);
 }
 
-/** Checks the metadata of a model file field by field, naming the first problem. */
-function checkMeta(path: string, meta: JsonValue): ModelMeta {
-  if (meta === null || typeof meta !== 'object' || Array.isArray(meta))
-    fail(path, 'not a liouville model file (no metadata)');
-  const m = meta as Record<string, unknown>;
-  if (m.format !== MODEL_FORMAT)
-    fail(path, `not a liouville model file (metadata format is ${JSON.stringify(m.format)})`);
-  if (m.version !== MODEL_VERSION) fail(path, `unsupported model file version ${JSON.stringify(m.version)}`);
-  if (!TASK_NAMES.includes(m.task as TaskName)) fail(path, `unknown task ${JSON.stringify(m.task)} in the metadata`);
-  if (!MODEL_KINDS.includes(m.model as ModelKind)) fail(path, `unknown model kind ${JSON.stringify(m.model)}`);
-  const h = m.hyperparameters as Record<string, unknown> | undefined;
-  const positive = (x: unknown) => Number.isInteger(x) && (x as number) > 0;
-  if (!positive(m.inputDim) || !h || !positive(h.hiddenDim) || !positive(h.hiddenLayers)) {
-    fail(path, 'the metadata lacks the architecture (inputDim, hiddenDim, hiddenLayers)');
-  }
-  const taskDim = taskSpec(m.task as TaskName).inputDim;
-  if (m.inputDim !== taskDim)
-    fail(path, `the metadata gives inputDim ${m.inputDim}, but task '${m.task}' has ${taskDim}`);
-  if ((h.hiddenDim as number) > MAX_HIDDEN_DIM || (h.hiddenLayers as number) > MAX_HIDDEN_LAYERS) {
-    fail(
-      path,
-      `absurd architecture in the metadata: hiddenDim ${h.hiddenDim}, hiddenLayers ${h.hiddenLayers} (at most ${MAX_HIDDEN_DIM} and ${MAX_HIDDEN_LAYERS})`,
-    );
-  }
-  return m as unknown as ModelMeta;
+/** Whether a model file's task is one of the paper's (`taskSpec`) rather than one of the comparison's only. */
+export function isPaperTask(task: ModelTaskName): task is TaskName {
+  return (TASK_NAMES as readonly string[]).includes(task);
+}
+
+/** Phase-space dimension of a task a model file may name. */
+function taskInputDim(task: ModelTaskName): number {
+  return isPaperTask(task) ? taskSpec(task).inputDim : comparisonTask(task).inputDim;
 }
 
 /**
- * Checks the saved tensors have exactly the names and shapes of the model's parameters (read from
- * the network's shapes, allocating nothing) and hold finite numbers only.
+ * Checks what the command line adds to the library's metadata, before the model is built (so a
+ * file of another task is named as such): a known task whose dimension is the model's, and a
+ * known command-line name of the model's kind.
  */
-function checkParams(path: string, model: FieldModel, params: MlpParams): void {
-  const expected = Object.entries(model.net.paramShapes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const given = treeLeaves(params);
-  const describe = (leaves: readonly (readonly [string, readonly number[]])[]) =>
-    leaves.map(([name, shape]) => `${name}[${shape.join('x')}]`).join(', ');
-  const givenShapes = given.map((l) => [l.path.join('.'), l.leaf.shape] as const);
-  const same =
-    expected.length === given.length &&
-    expected.every(
-      ([name, shape], i) =>
-        name === givenShapes[i][0] &&
-        shape.join('x') === givenShapes[i][1].join('x') &&
-        given[i].leaf.dtype === 'float64',
-    );
-  if (!same) {
+function checkCommandLineFacts(path: string, meta: JsonValue): Pick<ModelMeta, 'task' | 'trainedAs'> {
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return {};
+  const { format, task, trainedAs, inputDim, model } = meta as Readonly<Record<string, JsonValue | undefined>>;
+  if (format !== MODEL_FORMAT) return {};
+  if (task !== undefined && !MODEL_TASKS.includes(task as ModelTaskName)) {
+    fail(path, `unknown task ${JSON.stringify(task)} in the metadata (expected ${MODEL_TASKS.join(', ')})`);
+  }
+  if (trainedAs !== undefined && !COMPARISON_MODELS.includes(trainedAs as ComparisonModel)) {
+    fail(path, `unknown model name trainedAs ${JSON.stringify(trainedAs)} (expected ${COMPARISON_MODELS.join(', ')})`);
+  }
+  const name = trainedAs as ComparisonModel | undefined;
+  if (name !== undefined && MODEL_ARCHITECTURES[name] !== model) {
     fail(
       path,
-      `the parameters (${describe(givenShapes)}) do not fit the ${model.kind} model its metadata describes (${describe(expected)})`,
+      `the metadata calls a ${JSON.stringify(model)} model '${name}', which is a ${MODEL_ARCHITECTURES[name]}`,
     );
   }
-  const bad = given.find((l) => !allFinite(l.leaf));
-  if (bad !== undefined) fail(path, `the parameter ${bad.path.join('.')} holds NaN or infinite values`);
+  if (task !== undefined) {
+    const dim = taskInputDim(task as ModelTaskName);
+    if (inputDim !== dim) fail(path, `the metadata gives inputDim ${inputDim}, but task '${task}' has ${dim}`);
+  }
+  return { task: task as ModelTaskName | undefined, trainedAs: name };
 }
 
-/** What a caller loads a model for: the task and model kind it must be. */
+/** The library's reading of a model file, its ParamsFileError a RuntimeError naming the file. */
+function savedModel(path: string, meta: JsonValue, params: unknown): SavedModel {
+  try {
+    return modelFromFile(meta, params, path);
+  } catch (error) {
+    if (error instanceof ParamsFileError) throw new RuntimeError(error.message);
+    throw error;
+  }
+}
+
+/** What a caller loads a model for: the task and model it must be. */
 export interface ExpectedModel {
-  readonly task?: TaskName;
-  readonly model?: ModelKind;
+  readonly task?: ModelTaskName;
+  readonly model?: ComparisonModel;
+}
+
+/** The name a loaded model goes by: the command line's, else its kind. */
+export function modelName(meta: ModelMeta): ComparisonModel | SavedModelKind {
+  return meta.trainedAs ?? meta.model;
 }
 
 /**
- * Loads a model written by `saveModel`: a missing, truncated or corrupt file (checksum), metadata of
- * another kind, absurd sizes, a task or kind other than `expected`, parameters that do not fit the
- * architecture or that are not finite are RuntimeErrors naming the file, all before any use.
+ * Loads a model file (written by `saveModel`, `train`, `reproduce`, or the library): a missing,
+ * truncated or corrupt file (checksum), metadata of another kind, absurd sizes, an unknown task, a
+ * task or model other than `expected`, parameters that do not fit the architecture or that are not
+ * finite are RuntimeErrors naming the file, all before any use.
  */
 export function loadModel(path: string, expected: ExpectedModel = {}): LoadedModel {
   checkRegularFile(path, 'parameter file');
   const { params, meta } = loadParams(path);
-  if (isOwnDataMeta(meta)) return ownDataModel(path, meta, params, expected);
-  const checked = checkMeta(path, meta);
+  const facts = checkCommandLineFacts(path, meta);
+  const saved = savedModel(path, meta, params);
+  const checked: ModelMeta = { ...saved.meta, task: facts.task, trainedAs: facts.trainedAs };
   if (expected.task !== undefined && checked.task !== expected.task) {
-    fail(path, `a model of task '${checked.task}', expected '${expected.task}'`);
+    fail(
+      path,
+      checked.task === undefined
+        ? `a model of your own data, expected one of task '${expected.task}'`
+        : `a model of task '${checked.task}', expected '${expected.task}'`,
+    );
   }
-  if (expected.model !== undefined && checked.model !== expected.model) {
-    fail(path, `a ${checked.model} model, expected ${expected.model}`);
-  }
-  const model = buildModel(checked.model, checked.inputDim, checked.hyperparameters);
-  if (params === null || typeof params !== 'object' || Array.isArray(params) || params instanceof Tensor) {
-    fail(path, 'the parameters are not a record of named tensors');
-  }
-  checkParams(path, model, params as MlpParams);
-  return { meta: checked, model, params: params as MlpParams };
-}
-
-/** Whether metadata describe a model of the user's own data: the model format without a task. */
-function isOwnDataMeta(meta: JsonValue): boolean {
-  const m = meta as Record<string, unknown> | null;
-  return m !== null && typeof m === 'object' && m.format === MODEL_FORMAT && m.task === undefined;
-}
-
-/**
- * A model trained on the user's own data, rebuilt by the library's model-file reader: in the
- * data's units (its scaling undone), with its periodic coordinates; RuntimeErrors as for the others.
- */
-function ownDataModel(path: string, meta: JsonValue, params: unknown, expected: ExpectedModel): LoadedModel {
-  if (expected.task !== undefined) fail(path, `a model of your own data, expected one of task '${expected.task}'`);
-  let saved: ReturnType<typeof modelFromFile>;
-  try {
-    saved = modelFromFile(meta, params, path);
-  } catch (error) {
-    throw new RuntimeError((error as Error).message);
-  }
-  if (expected.model !== undefined && saved.meta.model !== expected.model) {
-    fail(path, `a ${saved.meta.model} model, expected ${expected.model}`);
+  if (expected.model !== undefined && modelName(checked) !== expected.model) {
+    fail(path, `a ${modelName(checked)} model, expected ${expected.model}`);
   }
   const bad = treeLeaves(saved.params).find((l) => !allFinite(l.leaf));
   if (bad !== undefined) fail(path, `the parameter ${bad.path.join('.')} holds NaN or infinite values`);
-  return { meta: saved.meta as unknown as ModelMeta, model: saved.model, params: saved.params };
+  return { meta: checked, model: saved.model, params: saved.params };
 }

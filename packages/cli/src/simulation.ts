@@ -1,5 +1,5 @@
 import { type Value, primalTensor } from '@liouville/ad';
-import { type Hamiltonian, type HnnModel, dopri5Rollout, energy, hnn, modelField } from '@liouville/hamiltonian';
+import { type Hamiltonian, dopri5Rollout, modelField } from '@liouville/hamiltonian';
 import {
   type Method,
   NonFiniteStateError,
@@ -13,13 +13,16 @@ import {
 } from '@liouville/integrators';
 import { Tensor, reshape, tensor } from '@liouville/linalg';
 import { RuntimeError, UsageError } from './errors.js';
+import { type RowEnergies, hamiltonianEnergies, learnedEnergies, learnedHamiltonian } from './learnedSystems.js';
 import type { LoadedModel } from './modelFile.js';
-import { taskSpec } from './tasks.js';
 
-/** What is simulated: a catalogue system, or a learned model (whose physical energy is its task's H). */
+/**
+ * What is simulated: a catalogue system, or a learned model with the physical energy of its task
+ * (`truth`; none for a model of your own data).
+ */
 export type Subject =
   | { readonly kind: 'system'; readonly name: string; readonly system: Hamiltonian }
-  | { readonly kind: 'learned'; readonly name: string; readonly loaded: LoadedModel };
+  | { readonly kind: 'learned'; readonly name: string; readonly loaded: LoadedModel; readonly truth?: RowEnergies };
 
 /** Consecutive rows of a trajectory: states at t = k·dt for k = first … first + rows − 1, with energies. */
 export interface TrajectoryChunk {
@@ -32,9 +35,9 @@ export interface TrajectoryChunk {
   /** [rows·n], row-major. */
   readonly q: Float64Array;
   readonly p: Float64Array;
-  /** The physical energy H(q, p) (for a learned model: its task's true H; none for a model of your own data). */
+  /** The physical energy (for a learned model: its task's; none for a model of your own data). */
   readonly energy?: Float64Array;
-  /** The learned Hamiltonian H_θ along the trajectory (HNN only). */
+  /** The learned energy along the trajectory (H_θ of an HNN, SRNN or DHNN; E_θ of an LNN). */
   readonly learnedEnergy?: Float64Array;
 }
 
@@ -63,31 +66,43 @@ export function subjectDim(subject: Subject): number {
   return subject.kind === 'system' ? subject.system.dim : subject.loaded.meta.inputDim / 2;
 }
 
-/** True when a true H is known: every catalogue system and the paper's tasks, not a model of your own data. */
+/** True when a physical energy is known: every catalogue system and the tasks' models, not a model of your own data. */
 export function hasTrueEnergy(subject: Subject): boolean {
-  return subject.kind === 'system' || subject.loaded.meta.task !== undefined;
+  return subject.kind === 'system' || subject.truth !== undefined;
 }
 
-/** True when the subject has a learned H_θ of its own (an HNN), written as learnedEnergy. */
+/** True when the subject has a learned energy of its own (H_θ of an HNN, SRNN or DHNN, an LNN's E_θ), written as learnedEnergy. */
 export function hasLearnedEnergy(subject: Subject): boolean {
-  return subject.kind === 'learned' && subject.loaded.model.kind === 'hnn';
+  return subject.kind === 'learned' && learnedEnergies(subject.loaded) !== undefined;
 }
 
 const ANY_H_METHODS = 'implicitMidpoint, gaussLegendre4, gaussLegendre6, tao, tao4, rk4 or dopri5';
 
-/** Refuses, before any work, a method that cannot integrate the subject (exit 2). */
+/** Why a learned model has no Hamiltonian flow to integrate, in words. */
+const NOT_HAMILTONIAN: Readonly<Record<string, string>> = {
+  baseline: 'a baseline model has no Hamiltonian',
+  dhnn: 'a dhnn model is dissipative (ẋ = J∇H + ∇D), not a Hamiltonian flow',
+  lnn: 'an lnn model is Lagrangian, its state (q, q̇) not canonical',
+  hnn: 'an HNN with a conservative part (fieldType other than solenoidal) is not a Hamiltonian flow',
+};
+
+/**
+ * Refuses, before any work, a method that cannot integrate the subject (exit 2): a learned field
+ * without a Hamiltonian flow (baseline, DHNN, LNN) takes the general explicit methods rk4 and
+ * dopri5 only; explicit splitting methods need a separable H (a catalogue system or an SRNN).
+ */
 export function checkMethodFits(subject: Subject, o: Pick<SimulationOptions, 'method' | 'methodName'>): void {
-  if (subject.kind === 'learned' && subject.loaded.model.kind === 'baseline') {
+  if (subject.kind === 'learned' && learnedHamiltonian(subject.loaded) === undefined) {
     if (o.method !== 'dopri5' && o.methodName !== 'rk4') {
       throw new UsageError(
-        `a baseline model has no Hamiltonian, so only rk4 and dopri5 can integrate it (got '${o.methodName}')`,
+        `${NOT_HAMILTONIAN[subject.loaded.model.kind]}, so only rk4 and dopri5 can integrate it (got '${o.methodName}')`,
       );
     }
     return;
   }
   if (o.method === 'dopri5' || o.method.info.requires !== 'separable') return;
-  const separable = subject.kind === 'system' && subject.system.kind === 'separable';
-  if (!separable) {
+  const system = subject.kind === 'system' ? subject.system : learnedHamiltonian(subject.loaded);
+  if (system?.kind !== 'separable') {
     const label = subject.kind === 'system' ? `'${subject.name}'` : 'a learned HNN (general H)';
     throw new UsageError(
       `method '${o.methodName}' needs a separable H = T(p) + V(q); ${label} is not separable: use ${ANY_H_METHODS}`,
@@ -132,7 +147,7 @@ function dopri5Advance(field: (x: Tensor) => Tensor, o: SimulationOptions): Adva
   });
 }
 
-/** rk4 on a learned field that has no Hamiltonian (the baseline). */
+/** rk4 on a learned field that has no Hamiltonian flow (baseline, DHNN, LNN). */
 function rk4FieldAdvance(field: (x: Tensor) => Tensor, o: SimulationOptions, n: number): Advance {
   return (x, _first, steps) => {
     const out = new Float64Array((steps + 1) * 2 * n);
@@ -146,28 +161,27 @@ function rk4FieldAdvance(field: (x: Tensor) => Tensor, o: SimulationOptions, n: 
   };
 }
 
-/** How the subject is advanced, and the Hamiltonians whose values are written beside the states. */
+/**
+ * How the subject is advanced, and the energies written beside the states: a Hamiltonian (a
+ * catalogue system, an HNN, an SRNN) by the requested method; any other learned field by rk4 or
+ * dopri5 on ẋ = f_θ(x).
+ */
 function plan(subject: Subject, o: SimulationOptions, n: number) {
   if (subject.kind === 'system') {
     const system = subject.system;
     const advance = o.method === 'dopri5' ? dopri5Advance(trueField(system), o) : stepAdvance(system, o, n);
-    return { advance, truth: system, learned: undefined };
+    return { advance, truth: hamiltonianEnergies(system), learned: undefined };
   }
-  const { model, params, meta } = subject.loaded;
-  const truth = meta.task === undefined ? undefined : taskSpec(meta.task).system();
-  if (model.kind === 'baseline') {
-    const field = modelField(model, params);
-    const advance = o.method === 'dopri5' ? dopri5Advance(field, o) : rk4FieldAdvance(field, o, n);
-    return { advance, truth, learned: undefined };
+  const { loaded, truth } = subject;
+  const learned = learnedEnergies(loaded);
+  const system = learnedHamiltonian(loaded);
+  if (system !== undefined) {
+    const advance = o.method === 'dopri5' ? dopri5Advance(trueField(system), o) : stepAdvance(system, o, n);
+    return { advance, truth, learned };
   }
-  const learned = hnn(model as HnnModel, params, `hnn(${meta.task ?? 'your data'})`);
-  const advance = o.method === 'dopri5' ? dopri5Advance(trueField(learned), o) : stepAdvance(learned, o, n);
+  const field = modelField(loaded.model, loaded.params);
+  const advance = o.method === 'dopri5' ? dopri5Advance(field, o) : rk4FieldAdvance(field, o, n);
   return { advance, truth, learned };
-}
-
-/** H of each row of q, p [rows, n] as numbers. */
-function energiesOf(system: Hamiltonian, q: Tensor, p: Tensor): Float64Array {
-  return Float64Array.from(primalTensor(energy(system)({ q, p })).data);
 }
 
 /** The error for a non-finite row: exit 1, naming the step and the time. */
@@ -250,8 +264,8 @@ function chunkOf(
   first: number,
   n: number,
   dt: number,
-  truth: Hamiltonian | undefined,
-  learned: Hamiltonian | undefined,
+  truth: RowEnergies | undefined,
+  learned: RowEnergies | undefined,
 ): TrajectoryChunk {
   const { q, p } = splitPhase(states, n);
   const [qt, pt] = [primalTensor(q), primalTensor(p)];
@@ -263,8 +277,8 @@ function chunkOf(
     t: Float64Array.from({ length: rows }, (_, i) => (first + i) * dt),
     q: Float64Array.from(qt.data),
     p: Float64Array.from(pt.data),
-    energy: truth === undefined ? undefined : energiesOf(truth, qt, pt),
-    learnedEnergy: learned === undefined ? undefined : energiesOf(learned, qt, pt),
+    energy: truth?.(states),
+    learnedEnergy: learned?.(states),
   };
 }
 

@@ -1,7 +1,8 @@
 import {
+  type BaselineModel,
   type Dataset,
-  type FieldModel,
   type Hamiltonian,
+  type HnnModel,
   type OrbitDatasetOptions,
   baselineModel,
   hnnModel,
@@ -202,7 +203,7 @@ export function buildModel(
   kind: ModelKind,
   inputDim: number,
   h: Pick<Hyperparameters, 'hiddenDim' | 'hiddenLayers'>,
-): FieldModel {
+): HnnModel | BaselineModel {
   const options = { inputDim, hiddenDim: h.hiddenDim, hiddenLayers: h.hiddenLayers, activation: 'tanh' as const };
   return kind === 'hnn' ? hnnModel({ ...options, fieldType: 'solenoidal' }) : baselineModel(options);
 }

@@ -1,21 +1,24 @@
 import {
+  type BaselineModel,
   type Dataset,
   type Estimate,
-  type FieldModel,
+  type HnnModel,
   type TrainHistory,
+  modelFileMeta,
   splitLoss,
   train,
 } from '@liouville/hamiltonian';
 import { type MlpParams, adam } from '@liouville/nn';
 import type { CliIO } from './io.js';
 import { progressLine } from './progress.js';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelMeta } from './modelFile.js';
+import type { TrainedComparison } from './comparison/models.js';
+import type { ModelMeta, ModelTaskName } from './modelFile.js';
 import { type DataOrigin, type Hyperparameters, type ModelKind, type TaskSpec, buildModel } from './tasks.js';
 
 /** The outcome of training one model: parameters, curves, final losses and timings. */
 export interface TrainedModel {
   readonly kind: ModelKind;
-  readonly model: FieldModel;
+  readonly model: HnnModel | BaselineModel;
   readonly params: MlpParams;
   readonly history: TrainHistory;
   readonly status: 'completed' | 'diverged';
@@ -79,26 +82,31 @@ export function trainModel(
   };
 }
 
-/** The metadata saved with a trained model: what it is, how it was trained and its final losses. */
+/** What the metadata of a trained model is made of, for the paper's models and the comparison's alike. */
+type TrainedFacts = Pick<TrainedComparison, 'kind' | 'model' | 'stepsDone' | 'status' | 'trainLoss' | 'testLoss'>;
+
+/**
+ * The metadata saved with a trained model: the library's model-file metadata (kind, architecture),
+ * the task, the name the command line gave the model, how it was trained and its final losses.
+ */
 export function modelMetaOf(
-  task: TaskSpec,
-  trained: TrainedModel,
+  task: { readonly name: ModelTaskName },
+  trained: TrainedFacts,
   h: Hyperparameters,
   seed: number,
   data: DataOrigin,
 ): ModelMeta {
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+  const meta = modelFileMeta(trained.model, {
     task: task.name,
-    model: trained.kind,
-    inputDim: task.inputDim,
-    hyperparameters: h,
-    seed,
     data,
-    stepsDone: trained.stepsDone,
-    status: trained.status,
-    finalTrainLoss: trained.trainLoss.mean,
-    finalTestLoss: trained.testLoss.mean,
-  };
+    hyperparameters: { ...h },
+    extra: {
+      seed,
+      stepsDone: trained.stepsDone,
+      status: trained.status,
+      finalTrainLoss: trained.trainLoss.mean,
+      finalTestLoss: trained.testLoss.mean,
+    },
+  });
+  return { ...meta, task: task.name, trainedAs: trained.kind };
 }

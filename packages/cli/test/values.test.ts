@@ -183,7 +183,7 @@ describe('parameter files against what they are loaded for (row 11)', () => {
   test.each([
     [
       { meta: { hyperparameters: { hiddenDim: 100_000, hiddenLayers: 2 } } },
-      'absurd architecture in the metadata: hiddenDim 100000',
+      'absurd architecture in the metadata: inputDim 2, hiddenDim 100000',
     ],
     [
       { meta: { hyperparameters: { hiddenDim: 300, hiddenLayers: 2 } } },
@@ -191,6 +191,14 @@ describe('parameter files against what they are loaded for (row 11)', () => {
     ],
     [{ meta: { inputDim: 4 } }, "the metadata gives inputDim 4, but task 'spring' has 2"],
     [{ meta: { task: 'two-body' } }, "the metadata gives inputDim 2, but task 'two-body' has 8"],
+    [{ meta: { task: 'double-pendulum' } }, "the metadata gives inputDim 2, but task 'double-pendulum' has 4"],
+    [{ meta: { task: 'moon' } }, 'unknown task "moon" in the metadata (expected spring, pendulum, real, two-body'],
+    [{ meta: { trainedAs: 'lnn' } }, 'the metadata calls a "baseline" model \'lnn\', which is a lnn'],
+    [{ meta: { trainedAs: 'mlp' } }, 'unknown model name trainedAs "mlp" (expected baseline, hnn, dhnn'],
+    [
+      { meta: { hyperparameters: { hiddenDim: 200, hiddenLayers: 2, activation: 'gelu' } } },
+      'the metadata\'s hyperparameters.activation is "gelu" (expected one of tanh',
+    ],
   ])('refuses %j before integrating, with exit 1', async (change, message) => {
     forged('baseline.json', 'forged.json', change);
     const { code, out, err } = await run(simulateModel('forged.json'), cwd);

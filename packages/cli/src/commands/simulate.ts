@@ -15,7 +15,9 @@ import {
 import { UsageError } from '../errors.js';
 import { commandHelp } from '../help.js';
 import type { CliIO } from '../io.js';
-import { loadModel } from '../modelFile.js';
+import { comparisonTask } from '../comparison/tasks.js';
+import { type RowEnergies, energiesOfEach, hamiltonianEnergies } from '../learnedSystems.js';
+import { type ModelTaskName, isPaperTask, loadModel } from '../modelFile.js';
 import { type AtomicOutput, openAtomicOutput } from '../outputFile.js';
 import { METHOD_NAMES, SYSTEM_NAMES, methodByName, systemByName } from '../registries.js';
 import {
@@ -28,6 +30,7 @@ import {
   subjectDim,
   trajectoryChunks,
 } from '../simulation.js';
+import { taskSpec } from '../tasks.js';
 import { type TextSink, type TrajectoryWriter, csvWriter, jsonWriter, trajectoryColumns } from '../trajectoryFormat.js';
 
 /** The most steps `simulate` takes (10⁹ rows stream in constant memory; more is surely a typo). */
@@ -51,12 +54,13 @@ export const simulateSpec: CommandSpec = {
     params: {
       type: 'string',
       value: 'FILE',
-      description: 'A learned model saved by `liouville train` or `liouville reproduce`.',
+      description:
+        'A learned model saved by `liouville train`, `liouville reproduce` (with or without --models) or the library (`saveModel`, a training checkpoint): any kind, hnn, baseline, dhnn, lnn, srnn and the -fd variants.',
     },
     method: {
       type: 'string',
       value: 'METHOD',
-      description: `The integrator: ${METHOD_NAMES.join(', ')}. Explicit splitting methods need a separable H = T(p) + V(q); a baseline model (not Hamiltonian) takes rk4 or dopri5.`,
+      description: `The integrator: ${METHOD_NAMES.join(', ')}. Explicit splitting methods need a separable H = T(p) + V(q) (a catalogue system or an srnn model). A model without a Hamiltonian flow (baseline, dhnn, lnn) is integrated as the field ẋ = f_θ(x) by the general explicit method asked for, rk4 or dopri5; any other method is refused.`,
     },
     q0: {
       type: 'string',
@@ -91,7 +95,7 @@ export const simulateSpec: CommandSpec = {
     },
   },
   details: [
-    'Columns: t, q (q1 … qn), p (p1 … pn), energy. For a learned model, energy is the true H of its task (for the real pendulum, 2.4(1 − cos q) + p², the reference analysis’s fit), and an HNN adds learnedEnergy, its own H_θ. The fput chain takes its length from --q0.',
+    'Columns: t, q (q1 … qn), p (p1 … pn), energy. For a learned model, energy is the physical energy of its task (the true H; for the real pendulum, 2.4(1 − cos q) + p², the reference analysis’s fit; q² + p² for the damped spring; E(θ, θ̇) for the double pendulum), none for a model of your own data; learnedEnergy is the model’s own: H_θ of an hnn, srnn or dhnn (whose ∇D dissipates it), E_θ = q̇·∂L/∂q̇ − L of an lnn. An lnn’s state is (q, q̇): its p columns and --p0 are velocities. The fput chain takes its length from --q0.',
     `Rows are computed and written ${CHUNK_STEPS} steps at a time (each chunk one compiled rollout), so memory stays flat for any N; dopri5 restarts its step-size control at each chunk. JSON needs whole columns, which are spooled to files in the temporary folder (TMPDIR) meanwhile.`,
     'FILE may be a symbolic link: the file it points to is replaced atomically and the link stays. A folder, FIFO, socket or device is refused.',
   ],
@@ -113,7 +117,15 @@ function subjectOf(values: FlagValues, io: CliIO, dim: number): Subject {
   }
   if (system !== undefined) return { kind: 'system', name: system, system: systemByName(system, dim) };
   const path = resolve(io.cwd, params as string);
-  return { kind: 'learned', name: path, loaded: loadModel(path) };
+  const loaded = loadModel(path);
+  return { kind: 'learned', name: path, loaded, truth: taskEnergies(loaded.meta.task) };
+}
+
+/** The physical energy of a model file's task: the paper's true H, or the comparison task's energy. */
+function taskEnergies(task: ModelTaskName | undefined): RowEnergies | undefined {
+  if (task === undefined) return undefined;
+  if (isPaperTask(task)) return hamiltonianEnergies(taskSpec(task).system());
+  return energiesOfEach(comparisonTask(task).energy());
 }
 
 /** Checks q0 and p0 are given with n numbers each. */

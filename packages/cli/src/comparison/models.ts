@@ -1,7 +1,8 @@
 import {
   type Dataset,
   type Estimate,
-  type FieldModel,
+  type SavableModel,
+  type SavedModelKind,
   type Split,
   type TrainHistory,
   baselineModel,
@@ -45,6 +46,17 @@ export const MODEL_TITLES: Readonly<Record<ComparisonModel, string>> = {
   'dhnn-fd': 'DHNN (f.d. ẋ)',
 };
 
+/** The architecture of each model (what its file's `model` says): the -fd variants differ only in their training data. */
+export const MODEL_ARCHITECTURES: Readonly<Record<ComparisonModel, SavedModelKind>> = {
+  baseline: 'baseline',
+  hnn: 'hnn',
+  dhnn: 'dhnn',
+  lnn: 'lnn',
+  srnn: 'srnn',
+  'hnn-fd': 'hnn',
+  'dhnn-fd': 'dhnn',
+};
+
 /** Parses `--models a,b,c`: known names, each once. */
 export function parseModels(text: string): ComparisonModel[] {
   const names = text.split(',').map((s) => s.trim());
@@ -67,7 +79,7 @@ export const SRNN_TRAINING = { segmentSteps: 5, substeps: 2, batchSegments: 128 
  * needs non-zero second derivatives) and a kinetic offset ½|q̇|²; every other model the task's
  * activation.
  */
-export function buildComparisonModel(kind: ComparisonModel, inputDim: number, h: Hyperparameters): FieldModel {
+export function buildComparisonModel(kind: ComparisonModel, inputDim: number, h: Hyperparameters): SavableModel {
   const options = { inputDim, hiddenDim: h.hiddenDim, hiddenLayers: h.hiddenLayers, activation: h.activation };
   switch (kind) {
     case 'baseline':
@@ -90,7 +102,7 @@ export function buildComparisonModel(kind: ComparisonModel, inputDim: number, h:
 /** One trained model of a comparison: parameters, curves, both splits' losses and timings. */
 export interface TrainedComparison {
   readonly kind: ComparisonModel;
-  readonly model: FieldModel;
+  readonly model: SavableModel;
   readonly params: MlpParams;
   readonly history: TrainHistory;
   readonly status: 'completed' | 'diverged';
@@ -128,10 +140,10 @@ export function trainComparisonModel(
   const common = { steps: h.steps, optimiser, seed, evalEvery: evalEveryFor(h.steps) };
   const onStep = ({ step, trainLoss }: { step: number; trainLoss: number }) => progress.update(step, trainLoss);
   const result =
-    kind === 'srnn'
+    model.kind === 'srnn'
       ? trainRollout({
           ...common,
-          model: model as ReturnType<typeof separableHnnModel>,
+          model,
           data: { train: segmentsOf(dataset.train, 'train'), test: segmentsOf(dataset.test, 'test') },
           substeps: SRNN_TRAINING.substeps,
           batchSize: SRNN_TRAINING.batchSegments,

@@ -5,13 +5,14 @@ import { type FlagValues, choiceFlag, integerFlag, stringFlag } from '../args.js
 import { environmentInfo } from '../environment.js';
 import { RuntimeError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { type ModelMeta, MODEL_FORMAT, MODEL_VERSION, saveTrainedModel } from '../modelFile.js';
+import { saveTrainedModel } from '../modelFile.js';
 import { createFolder, writeFileAtomic } from '../outputFile.js';
 import { type ReferenceFile, loadReferenceFile } from '../reference.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type SeedSummary, summarise } from '../results.js';
-import { DATA_SOURCES, type DataSource, type Hyperparameters } from '../tasks.js';
+import { DATA_SOURCES, type DataOrigin, type DataSource } from '../tasks.js';
+import { modelMetaOf } from '../training.js';
 import { type ModelFigures, evaluateModel } from './evaluate.js';
-import { type ComparisonModel, type TrainedComparison, parseModels, trainComparisonModel } from './models.js';
+import { type ComparisonModel, parseModels, trainComparisonModel } from './models.js';
 import { type ComparisonTaskResult, comparisonTable } from './table.js';
 import { type ComparisonTask, checkModelsFor, parseComparisonTasks } from './tasks.js';
 
@@ -53,24 +54,6 @@ function observationInterval(dataset: Dataset): number {
   return t !== undefined && t.size > 1 ? t.data[1] - t.data[0] : 0.1;
 }
 
-/** The metadata saved with a compared model (the format `train` writes; `model` may be a kind beyond the paper's). */
-function metaOf(task: ComparisonTask, trained: TrainedComparison, h: Hyperparameters, seed: number, data: string) {
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    task: task.name,
-    model: trained.kind,
-    inputDim: task.inputDim,
-    hyperparameters: h,
-    seed,
-    data,
-    stepsDone: trained.stepsDone,
-    status: trained.status,
-    finalTrainLoss: trained.trainLoss.mean,
-    finalTestLoss: trained.testLoss.mean,
-  } as unknown as ModelMeta;
-}
-
 /** The figures of one model over the seeds, by figure name. */
 function summariseFigures(perSeed: readonly ModelFigures[], horizons: readonly string[]): Record<string, SeedSummary> {
   const out: Record<string, SeedSummary> = {
@@ -100,7 +83,7 @@ function runTask(
   const h = o.steps === undefined ? task.hyperparameters : { ...task.hyperparameters, steps: o.steps };
   const figures = new Map<ComparisonModel, ModelFigures[]>(o.models.map((m) => [m, []]));
   const seeds: unknown[] = [];
-  let origin = 'generated';
+  let origin: DataOrigin = 'generated';
   let energyLabel = '';
   let horizons: string[] = [];
   for (let seed = 0; seed < o.seeds; seed++) {
@@ -113,7 +96,7 @@ function runTask(
       const label = `${task.name} seed ${seed} ${kind}`;
       const trained = trainComparisonModel(io, kind, task.inputDim, loaded.dataset, h, seed, label);
       const paramsFile = join('params', `${task.name}-seed${seed}-${kind}.params.json`);
-      saveTrainedModel(join(o.out, paramsFile), trained.params, metaOf(task, trained, h, seed, origin), io.env);
+      saveTrainedModel(join(o.out, paramsFile), trained.params, modelMetaOf(task, trained, h, seed, origin), io.env);
       io.stderr(`${label} evaluating rollouts…\n`);
       const f = evaluateModel(trained, evaluation, loaded.dataset.test, observationInterval(loaded.dataset));
       horizons = Object.keys(f.rolloutError).length > 0 ? Object.keys(f.rolloutError) : horizons;

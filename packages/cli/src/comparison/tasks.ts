@@ -68,6 +68,12 @@ export interface ComparisonTask {
   readonly models: readonly ComparisonModel[];
   /** The true damping rate, where known (the dissipative HNN's learned one is printed beside it). */
   readonly damping?: number;
+  /**
+   * The physical energy of one state, what `simulate --params` writes beside a rollout: the true H
+   * of the paper's tasks, q² + p² of the damped spring (which decays), the double pendulum's
+   * E(θ, θ̇).
+   */
+  readonly energy: () => (x: Tensor) => number;
   readonly load: (source: DataSource, seed: number) => { dataset: Dataset; origin: DataOrigin };
   readonly evaluation: (dataset: Dataset, reference: ReferenceFile, count: number) => ComparisonEvaluation;
 }
@@ -90,6 +96,7 @@ function paperTask(name: 'spring' | 'pendulum' | 'real'): ComparisonTask {
     hyperparameters: spec.hyperparameters,
     paper: spec,
     models: CANONICAL,
+    energy: () => energyOf(spec.system()),
     load: spec.load,
     evaluation: (dataset, reference, count) => {
       const protocol = protocolFor(spec, reference, dataset, count);
@@ -128,15 +135,15 @@ const dampedSpring: ComparisonTask = {
   hyperparameters: taskSpec('spring').hyperparameters,
   models: CANONICAL,
   damping: DAMPING,
+  energy: () => energyOf(massSpring({ variant: 'hnnCode' })),
   load: (_source, seed) => ({ dataset: dampedSpringDataset({ seed, damping: DAMPING }), origin: 'generated' }),
   evaluation: (dataset, _reference, count) => {
-    const H = massSpring({ variant: 'hnnCode' });
     const starts = testStarts(dataset, count);
     return {
       kind: 'simulated',
       truth: fieldTruth(dampedSpringField(DAMPING), 2),
       starts,
-      energy: energyOf(H),
+      energy: dampedSpring.energy(),
       energyMetric: 'mse',
       energyLabel: 'energy MSE against the truth (q² + p², which decays), t ∈ [0, 20]',
       tEnd: 20,
@@ -157,14 +164,17 @@ const doublePendulum: ComparisonTask = {
   // the expensive one; every model gets the same.
   hyperparameters: { ...taskSpec('spring').hyperparameters, batchSize: 256, weightDecay: 0 },
   models: ['baseline', 'hnn', 'dhnn', 'lnn', 'dhnn-fd'],
+  energy: () => {
+    const energy = doublePendulumVelocityEnergy();
+    return (x) => energy(x.data);
+  },
   load: (_source, seed) => ({ dataset: doublePendulumDataset({ seed }), origin: 'generated' }),
   evaluation: (dataset, _reference, count) => {
-    const energy = doublePendulumVelocityEnergy();
     return {
       kind: 'simulated',
       truth: fieldTruth(doublePendulumVelocityField(), 4),
       starts: testStarts(dataset, count),
-      energy: (x) => energy(x.data),
+      energy: doublePendulum.energy(),
       energyMetric: 'drift',
       energyLabel: 'energy drift: mean |E(t) − E(0)| along each rollout, t ∈ [0, 50] (the truth conserves E)',
       tEnd: 50,
@@ -197,6 +207,11 @@ const TASKS: Readonly<Record<ComparisonTaskName, ComparisonTask>> = {
   'damped-spring': dampedSpring,
   'double-pendulum': doublePendulum,
 };
+
+/** The comparison task of a name. */
+export function comparisonTask(name: ComparisonTaskName): ComparisonTask {
+  return TASKS[name];
+}
 
 /** A comparison task by command-line name ('all': every one), or a UsageError listing them. */
 export function parseComparisonTasks(text: string): ComparisonTask[] {

@@ -2,9 +2,10 @@ import { dirname, resolve } from 'node:path';
 import { type FlagValues, choiceFlag, integerFlag, stringFlag } from '../args.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { type ModelMeta, MODEL_FORMAT, MODEL_VERSION, saveTrainedModel } from '../modelFile.js';
+import { saveTrainedModel } from '../modelFile.js';
 import { checkCanWriteIn, outputTarget } from '../outputFile.js';
 import { DATA_SOURCES, MODEL_KINDS, TASK_NAMES } from '../tasks.js';
+import { modelMetaOf } from '../training.js';
 import { COMPARISON_MODELS, trainComparisonModel } from './models.js';
 import { COMPARISON_TASKS, checkModelsFor, parseComparisonTasks } from './tasks.js';
 
@@ -16,7 +17,7 @@ export function isBeyondThePaper(task: string, model: string): boolean {
 /**
  * `liouville train --model dhnn|lnn|srnn|hnn-fd` (or a task beyond the paper's: damped-spring,
  * double-pendulum): trains one model as `reproduce --models` does and saves it with the metadata of
- * `train`. `simulate --params` rolls out the paper's two kinds only.
+ * `train`, a complete model file that `simulate --params` rolls out.
  */
 export function trainBeyond(io: CliIO, values: FlagValues, taskText: string, modelText: string): number {
   if (!(COMPARISON_TASKS as readonly string[]).includes(taskText)) {
@@ -37,21 +38,7 @@ export function trainBeyond(io: CliIO, values: FlagValues, taskText: string, mod
   const fmt = (e: { mean: number; error: number }) => `${e.mean.toExponential(4)} ± ${e.error.toExponential(2)}`;
   io.stdout(`${task.name} ${kind} (seed ${seed}, ${trained.stepsDone} steps, ${origin} data)\n`);
   io.stdout(`train loss ${fmt(trained.trainLoss)}\ntest loss  ${fmt(trained.testLoss)}\n`);
-  const meta = {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    task: task.name,
-    model: kind,
-    inputDim: task.inputDim,
-    hyperparameters: h,
-    seed,
-    data: origin,
-    stepsDone: trained.stepsDone,
-    status: trained.status,
-    finalTrainLoss: trained.trainLoss.mean,
-    finalTestLoss: trained.testLoss.mean,
-  } as unknown as ModelMeta;
-  saveTrainedModel(target, trained.params, meta, io.env);
+  saveTrainedModel(target, trained.params, modelMetaOf(task, trained, h, seed, origin), io.env);
   io.stdout(`saved ${out}\n`);
   if (trained.status !== 'completed') throw new RuntimeError(`training diverged: ${trained.message} (saved ${out})`);
   return 0;
