@@ -1,6 +1,7 @@
 """PyTorch peer of the Liouville benchmarks: a long-lived process serving timing requests.
 
-Started by packages/bench/src/peers/pytorch.ts as `/usr/bin/python3 torch_peer.py`. It reads one
+Started by packages/bench/src/peers/pytorch.ts as `/usr/bin/python3 torch_peer.py [threads]`
+(threads: 1 unless given; its BLAS gets the same count through the environment). It reads one
 JSON request per line on stdin and writes one JSON answer per line on stdout, until stdin closes.
 
   {"op": "hello"}                                  -> versions and thread count
@@ -29,8 +30,9 @@ try:
 except Exception:
     functorch = None
 
-# One thread, as the Liouville cases use; interop threads too (set before any parallel work).
-torch.set_num_threads(1)
+# One thread, as the Liouville cases use, unless a count is given (the 2-thread rows); one interop
+# thread (set before any parallel work).
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 try:
     torch.set_num_interop_threads(1)
 except RuntimeError:

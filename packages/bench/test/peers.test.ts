@@ -215,6 +215,18 @@ describe('hnn-step peers', () => {
       expect(task.peer.run(task.id, 2)).toBeGreaterThan(0);
     }
   });
+
+  test.skipIf(!hasTorch)('the 2-thread PyTorch rows run in a process of 2 intra-op threads, same gradient', () => {
+    const two = torchPeer(2);
+    if (typeof two === 'string') expect.fail(two);
+    expect(two.info.threads).toBe(2);
+    const one = torchPeer(1);
+    if (typeof one === 'string') expect.fail(one);
+    expect(one.info.threads).toBe(1);
+    const task = torchHnnTask('float64', 2);
+    const { grads } = task.peer.check<{ grads: Record<'W0' | 'b0' | 'W1' | 'b1' | 'W2', number[]> }>(task.id);
+    expect(gradientError(grads).error).toBeLessThan(1e-10);
+  });
 });
 
 describe('leapfrog-ad rows', () => {

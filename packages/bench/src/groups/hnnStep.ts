@@ -6,6 +6,7 @@
 import { type Value, valueAndGrad } from '@liouville/ad';
 import { type InputGradientMode, type TrainStep, compileTrainStep, fieldLoss } from '@liouville/hamiltonian';
 import { type DType, type Tensor, tensor } from '@liouville/linalg';
+import { matmulThreadsReady, useMatmulThreads } from '@liouville/linalg/node';
 import { type AdamState, type MlpParams, adam } from '@liouville/nn';
 import { type Case, type Group, defineCase, defineGroup } from '../harness.js';
 import { handHnnStep } from './handHnn.js';
@@ -72,26 +73,45 @@ interface JitStep {
   state: AdamState;
 }
 
-/** The compiled step of @liouville/hamiltonian's train (traced and compiled in setup). */
-function liouvilleJitCase(dtype: DType): Case<JitStep> {
+/** The compiled step of train, traced and compiled by one first call, with its products on `threads` threads. */
+async function jitStepSetup(dtype: DType, threads: 1 | 2): Promise<JitStep> {
+  const { model, params } = hnnSetup('reverse', dtype);
+  const { x, y } = hnnBatch();
+  const optimiser = adam({ lr: LEARNING_RATE });
+  const batch = { x: tensor(x, [HNN_BATCH, INPUT_DIM], dtype), dxdt: tensor(y, [HNN_BATCH, INPUT_DIM], dtype) };
+  const s: JitStep = { step: compileTrainStep(model, optimiser), batch, params, state: optimiser.init(params) };
+  if (threads === 2) {
+    useMatmulThreads(2);
+    await matmulThreadsReady();
+  }
+  try {
+    s.step(params, s.state, batch); // the program (and its arena) is made here, with the setting of now
+  } finally {
+    useMatmulThreads(1); // the other rows keep one thread
+  }
+  return s;
+}
+
+/**
+ * The compiled step of @liouville/hamiltonian's train (traced and compiled in setup); with 2
+ * threads, its large matrix products are cut by rows between this thread and a helper thread
+ * (@liouville/linalg/node's useMatmulThreads).
+ */
+function liouvilleJitCase(dtype: DType, threads: 1 | 2 = 1): Case<JitStep> {
+  const target = dtype === 'float64' ? '1.5' : '2';
   return defineCase({
-    name: `Liouville ${dtype}, jit`,
-    setup: () => {
-      const { model, params } = hnnSetup('reverse', dtype);
-      const { x, y } = hnnBatch();
-      const optimiser = adam({ lr: LEARNING_RATE });
-      const batch = { x: tensor(x, [HNN_BATCH, INPUT_DIM], dtype), dxdt: tensor(y, [HNN_BATCH, INPUT_DIM], dtype) };
-      const s: JitStep = { step: compileTrainStep(model, optimiser), batch, params, state: optimiser.init(params) };
-      s.step(params, s.state, batch);
-      return s;
-    },
+    name: `Liouville ${dtype}, jit${threads === 2 ? ', 2 threads' : ''}`,
+    setup: () => jitStepSetup(dtype, threads),
     fn: (s) => {
       const result = s.step(s.params, s.state, s.batch);
       s.params = result.params;
       s.state = result.state;
       return result.loss;
     },
-    note: `train's step (compileTrainStep): valueAndGrad and Adam as one jitted program; time / reference is against PyTorch ${dtype} (target at most ${dtype === 'float64' ? '1.5' : '2'}×)`,
+    note:
+      threads === 2
+        ? `as the jit row, matrix products of at least 2¹⁹ multiply-adds on two threads (useMatmulThreads(2)); time / reference is against PyTorch ${dtype} on 1 thread (target at most ${target}×)`
+        : `train's step (compileTrainStep): valueAndGrad and Adam as one jitted program; time / reference is against PyTorch ${dtype} (target at most ${target}×)`,
   });
 }
 
@@ -102,16 +122,18 @@ export const hnnStepGroup: Group = defineGroup({
     `One HNN training step at the spring task's configuration: MLP 2→200→200→2 tanh (H = output 2, as the reference code's ` +
     `hnnModel({ inputDim: 2 })), batch ${HNN_BATCH}, loss mean‖J∇ₓH − y‖², parameter gradient, Adam lr 1e-3; every row starts ` +
     'from the same parameters and batch. PyTorch rows are timed inside the Python process (one request per sample, same rounds). ' +
+    'Rows marked 2 threads: Liouville with its large matrix products cut by rows with a helper thread (useMatmulThreads(2)), ' +
+    'PyTorch with torch.set_num_threads(2) and a 2-thread BLAS in a process of its own. ' +
     `For context, from another run (REFERENCE.md, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32.`,
   metric: { unit: 'steps/s', perOp: 1 },
   budgetMs: 2000,
   compareTo: (name) => {
     const dtype = name.toLowerCase().includes('float32') ? 'float32' : 'float64';
-    return name.endsWith(', jit') && name.startsWith('Liouville')
+    return (name.endsWith(', jit') || name.endsWith(', jit, 2 threads')) && name.startsWith('Liouville')
       ? `PyTorch ${dtype}, 1 thread`
       : `Liouville ${dtype}, input gradient reverse`;
   },
-  compareLabel: 'Liouville reverse, same dtype (jit rows: PyTorch, same dtype)',
+  compareLabel: 'Liouville reverse, same dtype (jit rows: PyTorch on 1 thread, same dtype)',
   baseline: defineCase({
     name: 'hand-derived plain JS, float64',
     setup: handSetup,
@@ -125,8 +147,12 @@ export const hnnStepGroup: Group = defineGroup({
     liouvilleCase('reverse', 'float32'),
     liouvilleJitCase('float64'),
     liouvilleJitCase('float32'),
+    liouvilleJitCase('float64', 2),
+    liouvilleJitCase('float32', 2),
     torchHnnCase('float64'),
     torchHnnCase('float32'),
+    torchHnnCase('float64', 2),
+    torchHnnCase('float32', 2),
     jaxHnnCase('float64', false),
     jaxHnnCase('float64', true),
     jaxHnnCase('float32', false),

@@ -253,28 +253,31 @@ export function jaxHnnCase(dtype: JaxFloat, jit: boolean): Case<PeerHnn> {
 
 // ——— PyTorch ———
 
-/** The state of a PyTorch training loop on the Python side. */
-export function torchHnnTask(dtype: JaxFloat): TorchTask {
+/** The state of a PyTorch training loop on the Python side, in the process of `threads` threads. */
+export function torchHnnTask(dtype: JaxFloat, threads = 1): TorchTask {
   const init = hnnInitialArrays();
   const { x, y } = hnnBatch();
   const params = Object.fromEntries(HNN_PARAM_NAMES.map((k) => [k, wireArray(init[k].data, init[k].shape)]));
-  return torchTask({
-    task: 'hnn',
-    dtype,
-    lr: LEARNING_RATE,
-    params,
-    x: wireArray(x, [HNN_BATCH, INPUT_DIM]),
-    y: wireArray(y, [HNN_BATCH, INPUT_DIM]),
-  });
+  return torchTask(
+    {
+      task: 'hnn',
+      dtype,
+      lr: LEARNING_RATE,
+      params,
+      x: wireArray(x, [HNN_BATCH, INPUT_DIM]),
+      y: wireArray(y, [HNN_BATCH, INPUT_DIM]),
+    },
+    threads,
+  );
 }
 
-/** The hnn-step case of PyTorch in `dtype`, one thread, timed by the Python side. */
-export function torchHnnCase(dtype: JaxFloat): Case<TorchTask> {
+/** The hnn-step case of PyTorch in `dtype` on `threads` threads (intra-op and BLAS), timed by the Python side. */
+export function torchHnnCase(dtype: JaxFloat, threads = 1): Case<TorchTask> {
   return defineCase({
-    name: `PyTorch ${dtype}, 1 thread`,
+    name: `PyTorch ${dtype}, ${threads} thread${threads === 1 ? '' : 's'}`,
     peer: 'PyTorch',
     setup: () => {
-      const task = torchHnnTask(dtype);
+      const task = torchHnnTask(dtype, threads);
       const { grads } = task.peer.check<{ grads: Record<ParamName, number[]> }>(task.id);
       const { error, worst } = gradientError(grads);
       if (!(error <= GRADIENT_TOLERANCE[dtype])) {

@@ -4,7 +4,8 @@
 // calibrated number of calls and times them itself with time.perf_counter, so the sample holds
 // the calls and not the pipe. Its samples are taken in the same interleaved rounds as the
 // Liouville cases, and its ratio is formed the same way (median of per-round ratios).
-// Threads: torch.set_num_threads(1) and OMP/MKL_NUM_THREADS=1, as the Liouville cases run on one.
+// Threads: torch.set_num_threads(1) and OMP/MKL_NUM_THREADS=1, as the Liouville cases run on one;
+// the 2-thread rows have a process of their own with 2 of each.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CaseUnavailableError } from '../unavailable.js';
@@ -40,7 +41,8 @@ export interface TorchPeer {
   check<T>(id: number): T;
 }
 
-let connection: TorchPeer | string | undefined;
+/** The PyTorch process of each thread count, started on first use; a string says why there is none. */
+const connections = new Map<number, TorchPeer | string>();
 
 function ask<T>(process: SyncProcess, request: Record<string, unknown>): T {
   const answer = process.request<T & Answer>(request);
@@ -48,10 +50,11 @@ function ask<T>(process: SyncProcess, request: Record<string, unknown>): T {
   return answer;
 }
 
-function connect(): TorchPeer | string {
+function connect(threads: number): TorchPeer | string {
   if (!existsSync(PYTHON)) return `not installed (${PYTHON} not found; apt-get install python3-torch)`;
-  const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
-  const child = new SyncProcess(PYTHON, [SCRIPT], { env, timeoutMs: 300_000 });
+  const count = String(threads);
+  const env = { ...process.env, OMP_NUM_THREADS: count, MKL_NUM_THREADS: count, OPENBLAS_NUM_THREADS: count };
+  const child = new SyncProcess(PYTHON, [SCRIPT, count], { env, timeoutMs: 300_000 });
   let info: TorchInfo;
   try {
     info = ask<TorchInfo>(child, { op: 'hello' });
@@ -68,15 +71,19 @@ function connect(): TorchPeer | string {
   };
 }
 
-/** The PyTorch process, started on first use; a string says why there is none. */
-export function torchPeer(): TorchPeer | string {
-  connection ??= connect();
+/** The PyTorch process on `threads` threads, started on first use; a string says why there is none. */
+export function torchPeer(threads = 1): TorchPeer | string {
+  let connection = connections.get(threads);
+  if (connection === undefined) {
+    connection = connect(threads);
+    connections.set(threads, connection);
+  }
   return connection;
 }
 
 /** The PyTorch process, or a CaseUnavailableError that the harness reports as the row's reason. */
-export function requireTorch(): TorchPeer {
-  const peer = torchPeer();
+export function requireTorch(threads = 1): TorchPeer {
+  const peer = torchPeer(threads);
   if (typeof peer === 'string') throw new CaseUnavailableError(peer);
   return peer;
 }
@@ -93,9 +100,9 @@ export interface TorchTask {
   id: number;
 }
 
-/** Sets up a task for a case (call from the case's setup). */
-export function torchTask(task: Record<string, unknown>): TorchTask {
-  const peer = requireTorch();
+/** Sets up a task for a case (call from the case's setup), in the process of `threads` threads. */
+export function torchTask(task: Record<string, unknown>, threads = 1): TorchTask {
+  const peer = requireTorch(threads);
   return { peer, id: peer.setup(task) };
 }
 
@@ -111,10 +118,16 @@ export function torchCall(state: TorchTask): number {
 
 /** The environment record of PyTorch in this run: version, threads and BLAS, or why it is absent. */
 export function torchEnvironment(): Record<string, string> {
-  if (connection === undefined) return {};
-  if (typeof connection === 'string') return { PyTorch: connection };
-  const { info } = connection;
-  return {
-    PyTorch: `${info.torch} (Python ${info.python}, ${PYTHON}), ${info.threads} thread, ${info.interopThreads} interop thread, functorch ${info.functorch ? 'yes' : 'no'}, BLAS ${info.blas}`,
-  };
+  const record: Record<string, string> = {};
+  for (const [threads, connection] of connections) {
+    const key = threads === 1 ? 'PyTorch' : `PyTorch, ${threads} threads`;
+    if (typeof connection === 'string') {
+      record[key] = connection;
+      continue;
+    }
+    const { info } = connection;
+    record[key] =
+      `${info.torch} (Python ${info.python}, ${PYTHON}), ${info.threads} thread, ${info.interopThreads} interop thread, functorch ${info.functorch ? 'yes' : 'no'}, BLAS ${info.blas}`;
+  }
+  return record;
 }
