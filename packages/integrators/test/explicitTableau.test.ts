@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@liouville/linalg';
 import { describe, expect, test } from 'vitest';
 import { EXPLICIT_TABLEAUX, rk4Tableau } from '../src/explicit/classical.js';
 import { dopri5DenseCoefficients, dopri5DenseFractions, dopri5Tableau } from '../src/explicit/dopri5Tableau.js';
-import { type Fraction, type RationalTableau, explicitTableau } from '../src/explicit/tableau.js';
+import { type CommonDenominator, type Fraction, type RationalTableau, explicitTableau } from '../src/explicit/tableau.js';
 
 // Every condition is checked in exact rational arithmetic (BigInt numerators and denominators) on
 // the fractions the tableaux are written with: an identity, not a comparison within a tolerance.
@@ -33,7 +33,7 @@ const dot = (x: readonly Q[], y: readonly Q[]): Q => sumQ(x.map((xi, i) => xi.mu
 /** The tableau's b as fractions, also when written over a common denominator. */
 function exactB({ b }: RationalTableau): Q[] {
   if (Array.isArray(b)) return (b as readonly Fraction[]).map(q);
-  const { numerators, denominator } = b as { numerators: readonly number[]; denominator: number };
+  const { numerators, denominator } = b as CommonDenominator;
   return numerators.map((n) => new Q(n, denominator));
 }
 
