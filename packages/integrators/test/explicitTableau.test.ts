@@ -2,7 +2,12 @@ import { InvalidArgumentError } from '@liouville/linalg';
 import { describe, expect, test } from 'vitest';
 import { EXPLICIT_TABLEAUX, rk4Tableau } from '../src/explicit/classical.js';
 import { dopri5DenseCoefficients, dopri5DenseFractions, dopri5Tableau } from '../src/explicit/dopri5Tableau.js';
-import { type CommonDenominator, type Fraction, type RationalTableau, explicitTableau } from '../src/explicit/tableau.js';
+import {
+  type CommonDenominator,
+  type Fraction,
+  type RationalTableau,
+  explicitTableau,
+} from '../src/explicit/tableau.js';
 
 // Every condition is checked in exact rational arithmetic (BigInt numerators and denominators) on
 // the fractions the tableaux are written with: an identity, not a comparison within a tolerance.
