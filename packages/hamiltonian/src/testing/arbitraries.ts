@@ -2,13 +2,8 @@ import fc from 'fast-check';
 import type { State } from '@liouville/integrators';
 import { InvalidArgumentError, checkFinitePositive, checkPositiveInteger, tensor } from '@liouville/linalg';
 import type { Hamiltonian, Particles, SeparableHamiltonian } from '../Hamiltonian.js';
-import { doublePendulum } from '../systems/doublePendulum.js';
-import { fput } from '../systems/fput.js';
-import { henonHeiles } from '../systems/henonHeiles.js';
-import { kepler } from '../systems/kepler.js';
-import { massSpring } from '../systems/massSpring.js';
-import { nBody, threeBody, twoBody } from '../systems/nBody.js';
-import { pendulum } from '../systems/pendulum.js';
+import { type CatalogueOptions, SYSTEMS, type SystemName } from '../systems/catalogue.js';
+import { type NBodyOptions, nBody } from '../systems/nBody.js';
 
 /** A double in [min, max]: never NaN or infinite. */
 const between = (min: number, max: number) => fc.double({ min, max, noNaN: true });
@@ -27,54 +22,69 @@ function tagged<H extends Hamiltonian>(system: H, options: object): H {
   return Object.freeze(copy);
 }
 
-function build<O extends object, H extends Hamiltonian>(options: fc.Arbitrary<O>, make: (o: O) => H): fc.Arbitrary<H> {
-  return options.map((o) => tagged(make(o), o));
-}
-
-const separableCatalogue = {
-  massSpring: () => build(fc.record({ k: scale(), m: scale() }), massSpring),
-  'massSpring:hnnPaper': () =>
-    build(fc.record({ k: scale(), m: scale(), variant: fc.constant('hnnPaper' as const) }), massSpring),
-  'massSpring:hnnCode': () => build(fc.constant({ variant: 'hnnCode' as const }), massSpring),
-  pendulum: () => build(fc.record({ m: scale(), l: scale(), g: scale() }), pendulum),
-  'pendulum:hnnPaper': () =>
-    build(fc.record({ m: scale(), l: scale(), g: scale(), variant: fc.constant('hnnPaper' as const) }), pendulum),
-  'pendulum:hnnCode': () => build(fc.constant({ variant: 'hnnCode' as const }), pendulum),
-  kepler: () => build(fc.record({ mu: scale() }), kepler),
+/**
+ * Random valid physical parameters of every system of the catalogue (`SYSTEMS`), by its name, and
+ * of the N-body family, which has no default (its masses choose the number of bodies); `dim` is
+ * the number of degrees of freedom where that is free (the FPUT chain). The type requires
+ * one entry per name of `SYSTEMS`: a system added there is drawn here, or this does not compile.
+ */
+const PARAMETERS = {
+  massSpring: () => fc.record({ k: scale(), m: scale() }),
+  'massSpring:hnnPaper': () => fc.record({ k: scale(), m: scale() }),
+  'massSpring:hnnCode': () => fc.constant({}),
+  pendulum: () => fc.record({ m: scale(), l: scale(), g: scale() }),
+  'pendulum:hnnPaper': () => fc.record({ m: scale(), l: scale(), g: scale() }),
+  'pendulum:hnnCode': () => fc.constant({}),
+  kepler: () => fc.record({ mu: scale() }),
   nBody: () =>
-    build(
-      fc.record({
-        masses: fc.array(scale(), { minLength: 2, maxLength: 4 }),
-        G: scale(),
-        dim: fc.constantFrom(2 as const, 3 as const),
-      }),
-      nBody,
-    ),
-  twoBody: () => build(fc.record({ masses: fc.tuple(scale(), scale()), G: scale() }), twoBody),
-  threeBody: () => build(fc.record({ masses: fc.tuple(scale(), scale(), scale()), G: scale() }), threeBody),
-  henonHeiles: () => build(fc.record({ lambda: between(-1, 1) }), henonHeiles),
+    fc.record({
+      masses: fc.array(scale(), { minLength: 2, maxLength: 4 }),
+      G: scale(),
+      dim: fc.constantFrom(2 as const, 3 as const),
+    }),
+  twoBody: () => fc.record({ masses: fc.tuple(scale(), scale()), G: scale() }),
+  threeBody: () => fc.record({ masses: fc.tuple(scale(), scale(), scale()), G: scale() }),
+  henonHeiles: () => fc.record({ lambda: between(-1, 1) }),
   fput: () =>
-    build(
-      fc.record({ n: fc.integer({ min: 1, max: 6 }), alpha: between(-1, 1), beta: between(0, 1), k: scale() }),
-      fput,
-    ),
-} satisfies Record<string, () => fc.Arbitrary<SeparableHamiltonian>>;
-
-const generalCatalogue = {
-  doublePendulum: () =>
-    build(fc.record({ m1: scale(), m2: scale(), l1: scale(), l2: scale(), g: scale() }), doublePendulum),
-} satisfies Record<string, () => fc.Arbitrary<Hamiltonian>>;
-
-/** The name of a separable catalogue system, as its `name` reads. */
-export type SeparableCatalogueName = keyof typeof separableCatalogue;
+    fc
+      .record({ n: fc.integer({ min: 1, max: 6 }), alpha: between(-1, 1), beta: between(0, 1), k: scale() })
+      .map(({ n, ...parameters }) => ({ ...parameters, dim: n })),
+  doublePendulum: () => fc.record({ m1: scale(), m2: scale(), l1: scale(), l2: scale(), g: scale() }),
+} satisfies Record<SystemName | 'nBody', () => fc.Arbitrary<object>>;
 
 /** The name of a catalogue system (with its variant), as its `name` reads: 'pendulum:hnnCode', 'fput', ... */
-export type CatalogueName = SeparableCatalogueName | keyof typeof generalCatalogue;
+export type CatalogueName = keyof typeof PARAMETERS;
 
-/** Every catalogue system `arbitrarySystem` draws from. */
+/** The names of `SYSTEMS` whose systems are separable (every one but the double pendulum), by their type. */
+type SeparableSystemName = {
+  [N in SystemName]: ReturnType<(typeof SYSTEMS)[N]> extends SeparableHamiltonian ? N : never;
+}[SystemName];
+
+/** The name of a separable catalogue system, as its `name` reads. */
+export type SeparableCatalogueName = SeparableSystemName | 'nBody';
+
+/** A system of the catalogue with the drawn parameters (a drawn `dim`: its number of degrees of freedom). */
+function buildSystem(name: CatalogueName, drawn: object): Hamiltonian {
+  if (name === 'nBody') return nBody(drawn as NBodyOptions);
+  const { dim, ...parameters } = drawn as { dim?: number };
+  const make: (options: CatalogueOptions<object>) => Hamiltonian = SYSTEMS[name];
+  return make({ parameters, dim });
+}
+
+/** A system's arbitrary: its parameters drawn, the system built and tagged with them. */
+function systemArbitrary(name: CatalogueName): fc.Arbitrary<Hamiltonian> {
+  return (PARAMETERS[name]() as fc.Arbitrary<object>).map((drawn) => tagged(buildSystem(name, drawn), drawn));
+}
+
+/** Every catalogue system `arbitrarySystem` draws from: the separable ones first, as `arbitrarySeparableSystem` draws. */
+const separableNames = (Object.keys(PARAMETERS) as CatalogueName[]).filter(
+  (name): name is SeparableCatalogueName => name === 'nBody' || SYSTEMS[name]().kind === 'separable',
+);
+
+/** Every catalogue system `arbitrarySystem` draws from: the separable ones, then the others. */
 export const catalogueNames: readonly CatalogueName[] = Object.freeze([
-  ...(Object.keys(separableCatalogue) as SeparableCatalogueName[]),
-  ...(Object.keys(generalCatalogue) as CatalogueName[]),
+  ...separableNames,
+  ...(Object.keys(PARAMETERS) as CatalogueName[]).filter((name) => !(separableNames as string[]).includes(name)),
 ]);
 
 /** Options of `arbitrarySystem` and `arbitrarySeparableSystem`. */
@@ -83,17 +93,12 @@ export interface ArbitrarySystemOptions<N extends string> {
   readonly only?: readonly N[];
 }
 
-function pick<N extends string, H extends Hamiltonian>(
-  operation: string,
-  table: Record<N, () => fc.Arbitrary<H>>,
-  only: readonly N[] | undefined,
-): fc.Arbitrary<H> {
-  const known = Object.keys(table) as N[];
+function pick<N extends CatalogueName>(operation: string, known: readonly N[], only: readonly N[] | undefined) {
   const names: readonly N[] = only ?? known;
   const valid = Array.isArray(names) && names.length > 0 && names.every((n) => known.includes(n));
   if (!valid)
     throw new InvalidArgumentError(`${operation}: only`, `a non-empty list of names from ${known.join(', ')}`, names);
-  return fc.oneof(...names.map((n: N) => table[n]()));
+  return fc.oneof(...names.map(systemArbitrary));
 }
 
 /**
@@ -105,13 +110,12 @@ function pick<N extends string, H extends Hamiltonian>(
 export function arbitrarySeparableSystem(
   options: ArbitrarySystemOptions<SeparableCatalogueName> = {},
 ): fc.Arbitrary<SeparableHamiltonian> {
-  return pick('arbitrarySeparableSystem', separableCatalogue, options.only);
+  return pick('arbitrarySeparableSystem', separableNames, options.only) as fc.Arbitrary<SeparableHamiltonian>;
 }
 
 /** Any system of the catalogue (the separable ones and the double pendulum), with random valid parameters. */
 export function arbitrarySystem(options: ArbitrarySystemOptions<CatalogueName> = {}): fc.Arbitrary<Hamiltonian> {
-  const table: Record<CatalogueName, () => fc.Arbitrary<Hamiltonian>> = { ...separableCatalogue, ...generalCatalogue };
-  return pick('arbitrarySystem', table, options.only);
+  return pick('arbitrarySystem', catalogueNames, options.only);
 }
 
 /** Options of `arbitraryState`. */
