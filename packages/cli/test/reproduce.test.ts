@@ -100,7 +100,7 @@ describe('reproduce', () => {
         'true flow (leapfrog, dt 0.01)',
         'true H, RK4 (dt 0.40)',
         'HNN, implicit midpoint (symplectic)',
-        'baseline (RK4, dt 0.01)',
+        'baseline (RK4, dt 0.05)',
         't = 6.0',
         'area / initial area',
       ],
