@@ -1,4 +1,20 @@
-import { type Value, add, div, mul, outer, reshape, sqrt, square, stack, sub, sum } from '@liouville/ad';
+import {
+  type Value,
+  add,
+  cast as castValue,
+  concat,
+  div,
+  mul,
+  neg,
+  outer,
+  reshape,
+  slice,
+  sqrt,
+  square,
+  stack,
+  sub,
+  sum,
+} from '@liouville/ad';
 import { type DType, InvalidArgumentError, type Tensor, cast, eye, tensor } from '@liouville/linalg';
 import { separable } from '../build.js';
 import { separableGradient, withGradient } from './gradient.js';
@@ -71,14 +87,16 @@ function buildNBody(name: string, massesIn: unknown, Gin: unknown, dIn: unknown,
   const tables = anyValue([G, ...masses])
     ? tracedTables(masses, G, d)
     : numberTables(masses as number[], G as number, d);
+  const pairwise = tables.pairList.length >= 1 && tables.pairList.length <= PAIRWISE_MAX_PAIRS;
   const system = separable({
     name,
     dim: N * d,
     T: (p: Value) => sum(mul(square(p), tables.kinetic(p.dtype)), -1),
-    V: gravitationalPotential(tables, N, d),
+    V: pairwise ? pairwisePotential(tables, d) : gravitationalPotential(tables, N, d),
     params: { spatialDim: d, ...parameterNumbers({ G, ...massParams }) },
   });
-  const gradient = separableGradient(gravitationalForce(tables, N, d), (p) => mul(p, tables.inverseMass(p.dtype)));
+  const force = pairwise ? pairwiseForce(tables, N, d) : gravitationalForce(tables, N, d);
+  const gradient = separableGradient(force, (p) => mul(p, tables.inverseMass(p.dtype)));
   const numbers = Object.freeze(masses.map((m) => parameterNumber(m) ?? Number.NaN));
   return withGradient({ ...system, bodies: N, spatialDim: d, masses: numbers }, gradient);
 }
@@ -87,7 +105,8 @@ function buildNBody(name: string, massesIn: unknown, Gin: unknown, dIn: unknown,
  * The constant tensors of an N-body system, each in the dtype of the state it meets: the kinetic
  * weights 1/(2mᵢ) and inverse masses 1/mᵢ repeated for each coordinate of body i ([N·d]), the
  * pair weights G mᵢ mⱼ above the diagonal (potential, each pair once) and off it (force), [N, N],
- * and the identity [N, N].
+ * and the identity [N, N]; and the pairs i < j in row-major order with the weight G mᵢ mⱼ of each
+ * (shape [1], the same number as the entry (i, j) of the matrices).
  */
 interface BodyTables {
   readonly kinetic: (dtype: DType) => Value;
@@ -95,6 +114,15 @@ interface BodyTables {
   readonly pairs: (dtype: DType) => Value;
   readonly forcePairs: (dtype: DType) => Value;
   readonly identity: (dtype: DType) => Value;
+  readonly pairList: readonly (readonly [number, number])[];
+  readonly pairWeights: (dtype: DType) => readonly Value[];
+}
+
+/** The pairs i < j of N bodies in row-major order: (0, 1), (0, 2), …, (1, 2), …. */
+function pairsOf(N: number): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < N; i++) for (let j = i + 1; j < N; j++) pairs.push([i, j]);
+  return pairs;
 }
 
 /** The tables of numeric masses and G: tensors converted once per dtype. */
@@ -102,12 +130,24 @@ function numberTables(masses: readonly number[], G: number, d: number): BodyTabl
   const perCoordinate = (f: (m: number) => number) => tensor(masses.flatMap((m) => Array<number>(d).fill(f(m))));
   const pairs = (keep: (i: number, j: number) => boolean) =>
     tensor(masses.map((mi, i) => masses.map((mj, j) => (keep(i, j) ? G * mi * mj : 0))));
+  const pairList = pairsOf(masses.length);
+  const weights = pairList.map(([i, j]) => inDType(tensor([G * masses[i] * masses[j]])));
+  const weightLists = new Map<DType, readonly Tensor[]>();
   return {
     kinetic: inDType(perCoordinate((m) => 1 / (2 * m))),
     inverseMass: inDType(perCoordinate((m) => 1 / m)),
     pairs: inDType(pairs((i, j) => j > i)),
     forcePairs: inDType(pairs((i, j) => j !== i)),
     identity: inDType(eye(masses.length)),
+    pairList,
+    pairWeights: (dtype) => {
+      let list = weightLists.get(dtype);
+      if (list === undefined) {
+        list = weights.map((w) => w(dtype));
+        weightLists.set(dtype, list);
+      }
+      return list;
+    },
   };
 }
 
@@ -138,12 +178,18 @@ function tracedTables(masses: readonly Parameter[], G: Parameter, d: number): Bo
       mask((i, j) => j !== i),
     ),
   ];
+  const pairList = pairsOf(N);
+  // G·(mᵢ·mⱼ), as the entry (i, j) of G·(m ⊗ m) above, of shape [1] like the numbers' weights (a
+  // float64 weight of shape [] beside float32 states would compute in float32).
+  const weights = pairList.map(([i, j]) => reshape(mul(G, product(masses[i], masses[j])), [1]));
   return {
     kinetic: () => kinetic,
     inverseMass: () => inverseMass,
     pairs: () => pairs,
     forcePairs: () => forcePairs,
     identity: inDType(eye(N)),
+    pairList,
+    pairWeights: () => weights,
   };
 }
 
@@ -188,5 +234,85 @@ function gravitationalForce(tables: BodyTables, N: number, d: number): (q: Value
     const coefficients = div(W(q.dtype), mul(r2, sqrt(r2)));
     const force = sum(mul(reshape(coefficients, [...lead, N, N, 1]), diff), -2);
     return reshape(force, [...lead, N * d]);
+  };
+}
+
+/**
+ * Up to this many pairs (four bodies), V and its gradient are written pair by pair, one coordinate
+ * at a time: the N(N−1)/2 pairs once each, with no regularised diagonal, one square root and one
+ * division per pair, as a loop written by hand computes them. Compiled, every operation acts on
+ * one number per state, so a batch fuses into one loop over the states. Eagerly each of its
+ * ≈(5d + 3)·N(N−1)/2 operations is dispatched on its own, so for more bodies the all-pairs form
+ * above (a dozen operations on [N, N] tensors) is kept.
+ */
+const PAIRWISE_MAX_PAIRS = 6;
+
+/** The coordinates of q ([..., N·d]) as values of shape [..., 1], body by body. */
+function coordinates(q: Value): Value[] {
+  const lead = q.shape.slice(0, -1);
+  const zeros = lead.map(() => 0);
+  const count = q.shape[q.shape.length - 1];
+  return Array.from({ length: count }, (_, k) => slice(q, [...zeros, k], [...lead, k + 1]));
+}
+
+/**
+ * Σ xₖ accumulated in float64 and rounded once to the terms' dtype, as linalg's `sum` accumulates
+ * (so these sums are the all-pairs form's in float32 too; in float64 the casts are no-ops).
+ */
+function sumInFloat64(terms: readonly Value[], signs?: readonly boolean[]): Value {
+  const wide = terms.map((t) => castValue(t, 'float64'));
+  const plus = (k: number) => signs === undefined || signs[k];
+  const first = plus(0) ? wide[0] : neg(wide[0]);
+  const total = wide.slice(1).reduce((acc, t, k) => (plus(k + 1) ? add(acc, t) : sub(acc, t)), first);
+  return castValue(total, terms[0].dtype);
+}
+
+/** The differences qᵢ − qⱼ coordinate by coordinate, and the squared distance. */
+function separation(x: readonly Value[], i: number, j: number, d: number): { diffs: Value[]; r2: Value } {
+  const diffs = Array.from({ length: d }, (_, a) => sub(x[i * d + a], x[j * d + a]));
+  return { diffs, r2: sumInFloat64(diffs.map((dx) => square(dx))) };
+}
+
+/**
+ * V = −Σ_{i<j} G mᵢ mⱼ / |qᵢ − qⱼ| pair by pair, the terms summed as the all-pairs form sums its
+ * [N, N] matrix (in the same row-major order, its other entries being zeros): the same energies.
+ */
+function pairwisePotential(tables: BodyTables, d: number): (q: Value) => Value {
+  return (q: Value) => {
+    const x = coordinates(q);
+    const weights = tables.pairWeights(q.dtype);
+    const terms = tables.pairList.map(([i, j], k) => div(weights[k], sqrt(separation(x, i, j, d).r2)));
+    return neg(reshape(sumInFloat64(terms), q.shape.slice(0, -1)));
+  };
+}
+
+/**
+ * ∂V/∂qᵢ = Σ_{j≠i} G mᵢ mⱼ (qᵢ − qⱼ)/|qᵢ − qⱼ|³ pair by pair: each pair's term is added to body i
+ * and subtracted from body j (Newton's third law holds exactly), in the order of the other body,
+ * summed in float64 as the all-pairs form sums over j. The all-pairs form weighs the entry (j, i)
+ * by G mⱼ mᵢ, which can round differently from G mᵢ mⱼ, so the two forms' forces agree to that
+ * rounding; a loop written by hand, like this form, uses G mᵢ mⱼ for both bodies.
+ */
+function pairwiseForce(tables: BodyTables, N: number, d: number): (q: Value) => Value {
+  return (q: Value) => {
+    const x = coordinates(q);
+    const weights = tables.pairWeights(q.dtype);
+    const terms: Value[][] = Array.from({ length: N * d }, () => []);
+    const signs: boolean[][] = Array.from({ length: N * d }, () => []);
+    tables.pairList.forEach(([i, j], k) => {
+      const { diffs, r2 } = separation(x, i, j, d);
+      const coefficient = div(weights[k], mul(r2, sqrt(r2)));
+      diffs.forEach((dx, a) => {
+        const term = mul(coefficient, dx);
+        terms[i * d + a].push(term);
+        signs[i * d + a].push(true);
+        terms[j * d + a].push(term);
+        signs[j * d + a].push(false);
+      });
+    });
+    return concat(
+      terms.map((t, k) => sumInFloat64(t, signs[k])),
+      -1,
+    );
   };
 }
