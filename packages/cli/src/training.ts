@@ -3,22 +3,24 @@ import {
   type Dataset,
   type Estimate,
   type HnnModel,
+  type SavableModel,
   type TrainHistory,
+  type TrainResult,
   modelFileMeta,
   splitLoss,
   train,
 } from '@liouville/hamiltonian';
 import { type MlpParams, adam } from '@liouville/nn';
 import type { CliIO } from './io.js';
-import { progressLine } from './progress.js';
-import type { TrainedComparison } from './comparison/models.js';
+import { type ProgressLine, progressLine } from './progress.js';
+import type { ComparisonModel } from './comparison/models.js';
 import type { ModelMeta, ModelTaskName } from './modelFile.js';
 import { type DataOrigin, type Hyperparameters, type ModelKind, type TaskSpec, buildModel } from './tasks.js';
 
-/** The outcome of training one model: parameters, curves, final losses and timings. */
-export interface TrainedModel {
-  readonly kind: ModelKind;
-  readonly model: HnnModel | BaselineModel;
+/** A trained model: parameters, curves, status, the loss on both splits after training and the time taken. */
+export interface Trained<K extends string, M extends SavableModel> {
+  readonly kind: K;
+  readonly model: M;
   readonly params: MlpParams;
   readonly history: TrainHistory;
   readonly status: 'completed' | 'diverged';
@@ -28,7 +30,32 @@ export interface TrainedModel {
   readonly trainLoss: Estimate;
   readonly testLoss: Estimate;
   readonly trainSeconds: number;
+}
+
+/** The outcome of training one of the paper's models, with its time per step. */
+export interface TrainedModel extends Trained<ModelKind, HnnModel | BaselineModel> {
   readonly msPerStep: number;
+}
+
+/**
+ * Closes a training: the loss of its result on both splits, the progress line ended with them
+ * (and the reason when it diverged), and the seconds since `started`.
+ */
+export function finishTraining<K extends string, M extends SavableModel>(
+  io: CliIO,
+  progress: ProgressLine,
+  started: number,
+  outcome: { readonly kind: K; readonly model: M; readonly result: TrainResult },
+  dataset: Dataset,
+): Trained<K, M> {
+  const { kind, model, result } = outcome;
+  const trainSeconds = (io.now() - started) / 1000;
+  const trainLoss = splitLoss(model, result.params, dataset.train);
+  const testLoss = splitLoss(model, result.params, dataset.test);
+  const summary = `${result.status}: train ${trainLoss.mean.toExponential(3)}, test ${testLoss.mean.toExponential(3)}`;
+  progress.done(result.status === 'completed' ? summary : `${summary} (${result.message})`);
+  const { params, history, status, message, stepsDone } = result;
+  return { kind, model, params, history, status, message, stepsDone, trainLoss, testLoss, trainSeconds };
 }
 
 /** How often the test loss is recorded for the curves: about 100 points per run. */
@@ -62,28 +89,10 @@ export function trainModel(
     evalEvery: evalEveryFor(h.steps),
     onStep: ({ step, trainLoss }) => progress.update(step, trainLoss),
   });
-  const trainSeconds = (io.now() - started) / 1000;
-  const trainLoss = splitLoss(model, result.params, dataset.train);
-  const testLoss = splitLoss(model, result.params, dataset.test);
-  const summary = `${result.status}: train ${trainLoss.mean.toExponential(3)}, test ${testLoss.mean.toExponential(3)}`;
-  progress.done(result.status === 'completed' ? summary : `${summary} (${result.message})`);
-  return {
-    kind,
-    model,
-    params: result.params,
-    history: result.history,
-    status: result.status,
-    message: result.message,
-    stepsDone: result.stepsDone,
-    trainLoss,
-    testLoss,
-    trainSeconds,
-    msPerStep: result.stepsDone > 0 ? (1000 * trainSeconds) / result.stepsDone : Number.NaN,
-  };
+  const trained = finishTraining(io, progress, started, { kind, model, result }, dataset);
+  const { stepsDone, trainSeconds } = trained;
+  return { ...trained, msPerStep: stepsDone > 0 ? (1000 * trainSeconds) / stepsDone : Number.NaN };
 }
-
-/** What the metadata of a trained model is made of, for the paper's models and the comparison's alike. */
-type TrainedFacts = Pick<TrainedComparison, 'kind' | 'model' | 'stepsDone' | 'status' | 'trainLoss' | 'testLoss'>;
 
 /**
  * The metadata saved with a trained model: the library's model-file metadata (kind, architecture),
@@ -91,7 +100,7 @@ type TrainedFacts = Pick<TrainedComparison, 'kind' | 'model' | 'stepsDone' | 'st
  */
 export function modelMetaOf(
   task: { readonly name: ModelTaskName },
-  trained: TrainedFacts,
+  trained: Trained<ComparisonModel, SavableModel>,
   h: Hyperparameters,
   seed: number,
   data: DataOrigin,

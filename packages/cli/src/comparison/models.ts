@@ -1,27 +1,24 @@
 import {
   type Dataset,
-  type Estimate,
   type SavableModel,
   type SavedModelKind,
   type Split,
-  type TrainHistory,
   baselineModel,
   centralDifferenceTargets,
   dhnnModel,
   hnnModel,
   lnnModel,
   separableHnnModel,
-  splitLoss,
   train,
   trainRollout,
   trajectorySegments,
 } from '@liouville/hamiltonian';
-import { type MlpParams, adam } from '@liouville/nn';
+import { adam } from '@liouville/nn';
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { progressLine } from '../progress.js';
 import type { Hyperparameters } from '../tasks.js';
-import { evalEveryFor } from '../training.js';
+import { type Trained, evalEveryFor, finishTraining } from '../training.js';
 
 /**
  * The models `reproduce --models` and `train --model` know beyond the paper's two: the dissipative
@@ -100,18 +97,7 @@ export function buildComparisonModel(kind: ComparisonModel, inputDim: number, h:
 }
 
 /** One trained model of a comparison: parameters, curves, both splits' losses and timings. */
-export interface TrainedComparison {
-  readonly kind: ComparisonModel;
-  readonly model: SavableModel;
-  readonly params: MlpParams;
-  readonly history: TrainHistory;
-  readonly status: 'completed' | 'diverged';
-  readonly message: string;
-  readonly stepsDone: number;
-  readonly trainLoss: Estimate;
-  readonly testLoss: Estimate;
-  readonly trainSeconds: number;
-}
+export type TrainedComparison = Trained<ComparisonModel, SavableModel>;
 
 /** The training split a kind learns from: the data as given, or with its targets estimated from the states. */
 function trainingSplits(kind: ComparisonModel, dataset: Dataset): { train: Split; test: Split } {
@@ -150,12 +136,7 @@ export function trainComparisonModel(
           onStep,
         })
       : train({ ...common, model, data: trainingSplits(kind, dataset), batchSize: h.batchSize ?? undefined, onStep });
-  const trainSeconds = (io.now() - started) / 1000;
-  const trainLoss = splitLoss(model, result.params, dataset.train);
-  const testLoss = splitLoss(model, result.params, dataset.test);
-  const summary = `${result.status}: train ${trainLoss.mean.toExponential(3)}, test ${testLoss.mean.toExponential(3)}`;
-  progress.done(result.status === 'completed' ? summary : `${summary} (${result.message})`);
-  return { kind, model, ...result, trainLoss, testLoss, trainSeconds };
+  return finishTraining(io, progress, started, { kind, model, result }, dataset);
 }
 
 /** Windows of the SRNN's training: a split without evenly sampled trajectories is a usage error. */
