@@ -94,7 +94,7 @@ async function jitStepSetup(dtype: DType, threads: 1 | 2): Promise<JitStep> {
 
 /**
  * The compiled step of @liouville/hamiltonian's train (traced and compiled in setup); with 2
- * threads, its large matrix products are cut by rows between this thread and a helper thread
+ * threads, its large matrix products are cut into chunks of rows shared with a helper thread
  * (@liouville/linalg/node's useMatmulThreads).
  */
 function liouvilleJitCase(dtype: DType, threads: 1 | 2 = 1): Case<JitStep> {
@@ -110,7 +110,7 @@ function liouvilleJitCase(dtype: DType, threads: 1 | 2 = 1): Case<JitStep> {
     },
     note:
       threads === 2
-        ? `as the jit row, matrix products of at least 2¹⁹ multiply-adds on two threads (useMatmulThreads(2)); time / reference is against PyTorch ${dtype} on 1 thread (target at most ${target}×)`
+        ? `as the jit row, matrix products of at least 2²¹ multiply-adds on two threads (useMatmulThreads(2)); time / reference is against PyTorch ${dtype} on 1 thread (target at most ${target}×)`
         : `train's step (compileTrainStep): valueAndGrad and Adam as one jitted program; time / reference is against PyTorch ${dtype} (target at most ${target}×)`,
   });
 }
@@ -122,7 +122,7 @@ export const hnnStepGroup: Group = defineGroup({
     `One HNN training step at the spring task's configuration: MLP 2→200→200→2 tanh (H = output 2, as the reference code's ` +
     `hnnModel({ inputDim: 2 })), batch ${HNN_BATCH}, loss mean‖J∇ₓH − y‖², parameter gradient, Adam lr 1e-3; every row starts ` +
     'from the same parameters and batch. PyTorch rows are timed inside the Python process (one request per sample, same rounds). ' +
-    'Rows marked 2 threads: Liouville with its large matrix products cut by rows with a helper thread (useMatmulThreads(2)), ' +
+    'Rows marked 2 threads: Liouville with its large matrix products shared by rows with a helper thread (useMatmulThreads(2)), ' +
     'PyTorch with torch.set_num_threads(2) and a 2-thread BLAS in a process of its own. ' +
     `For context, from another run (REFERENCE.md, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32.`,
   metric: { unit: 'steps/s', perOp: 1 },

@@ -49,9 +49,10 @@ function spawnHelper(): { thread: HelperThread; ready: Promise<void> } {
 
 /**
  * Matrix products on `count` threads (1 or 2) in the compiled programs (`jit`) created from now
- * on: with 2, each of their products of at least 2¹⁹ multiply-adds is cut by rows between this
- * thread and one helper thread (started on the first call, unreferenced, so it never keeps the
- * process alive), with the same bits as on one thread. Programs compiled before keep their
+ * on: with 2, each of their products of at least 2²¹ multiply-adds is cut into chunks of rows
+ * that this thread and one helper thread take in turn (the helper is started on the first call,
+ * unreferenced, so it never keeps the process alive), with the same bits as on one thread.
+ * Programs compiled before keep their
  * setting. Throws ThreadsUnavailableError where shared WebAssembly memory is unavailable.
  */
 export function useMatmulThreads(count: number): void {

@@ -3,26 +3,42 @@ import { type WasmMemory, wasmApi } from './engine.js';
 
 /**
  * A second thread for the matrix products of arenas (MatmulArena): the products of an arena whose
- * memory is a shared WebAssembly memory are cut by rows of C, the calling thread computes the
- * first rows and a helper thread, running the same module on the same memory, the others. Each
- * entry of C is computed by the same instructions in the same order either way (the cut only
- * decides which thread runs them), so the bits do not change.
+ * memory is a shared WebAssembly memory are cut into a few chunks of rows of C, which the calling
+ * thread and a helper thread (running the same module on the same memory) take in turn from a
+ * shared counter. Each entry of C is computed by the same instructions in the same order whichever
+ * thread takes its chunk, so the bits do not change. Taking chunks rather than fixed halves keeps
+ * a busy machine from making the caller wait: when the helper is not scheduled, the caller takes
+ * its chunks too, and waits at most for the chunk the helper is on.
  *
  * This file uses only what the web platform has too (SharedArrayBuffer, Atomics): starting the
  * thread is left to a platform entry (`@liouville/linalg/node`), which registers it here.
  *
- * Protocol over a small shared Int32Array: the helper sets IDLE once it runs; the caller writes a
- * job's fields, stores JOB and notifies; the helper takes the job by exchanging JOB for RUNNING,
- * computes, stores DONE (or FAILED) and notifies; the caller, after its own rows, waits for that
- * and stores IDLE again. If the helper has not taken the job by then (on a machine busy with other
- * processes it may not have been scheduled), the caller takes it back by exchanging JOB for IDLE
- * and computes those rows itself, so a descheduled helper costs no more than one thread does.
+ * Protocol over a small shared Int32Array (indices in Control): the caller writes a job's fields,
+ * sets the ticket to (generation << 16) and `done` to 0, then stores the new generation and
+ * notifies. Either thread takes chunk i by raising the ticket's low half from i to i + 1 with
+ * compareExchange, only while its high half is the job's generation (so a helper that wakes late
+ * never takes a chunk of a later job), and adds one to `done` when the chunk is written. The caller
+ * returns once `done` reaches the number of chunks.
  */
 
-/** States of the control word. */
-export const HelperState = { STARTING: 0, IDLE: 1, JOB: 2, RUNNING: 3, DONE: 4, FAILED: 5 } as const;
+/** Indices in the control array. */
+export const Control = {
+  /** The job's generation (1 … 0x7fff, wrapping): the helper waits for it to change. */
+  generation: 0,
+  /** The job's fields, from arena to packedB (JobField). */
+  fields: 1,
+  /** (generation << 16) | the next chunk to take. */
+  ticket: 16,
+  /** Chunks written. */
+  done: 17,
+  /** The helper's status (HelperStatus). */
+  status: 18,
+} as const;
 
-/** Indices of a job's fields in the control array (index 0 is the state). */
+/** The helper's status word. */
+export const HelperStatus = { STARTING: 0, READY: 1, FAILED: 2 } as const;
+
+/** Indices of a job's fields in the control array. */
 export const JobField = {
   arena: 1,
   /** 0 for float64, 1 for float32. */
@@ -34,23 +50,35 @@ export const JobField = {
   m: 7,
   k: 8,
   n: 9,
-  rowStart: 10,
-  rowEnd: 11,
+  /** Rows per chunk (a multiple of the tile rows); chunk i is rows [i·chunkRows, min(m, (i+1)·chunkRows)). */
+  chunkRows: 10,
+  chunks: 11,
   kc: 12,
   mc: 13,
+  /** The helper's own packed panels. */
   packedA: 14,
   packedB: 15,
 } as const;
 
 /** Int32 words in the control array. */
-export const CONTROL_WORDS = 16;
+export const CONTROL_WORDS = 20;
 
 /**
- * Products with fewer multiply-adds than this stay on one thread. Measured on a 2-core x86-64
- * (Node 20): handing a job over and waiting for it costs about 20–60 µs, while 2¹⁹ float64
- * multiply-adds take about 60 µs at 8 G/s; below that the second thread does not pay.
+ * Chunks per product. Each chunk packs B again (kc×n per block of k), so few chunks keep that
+ * cost small (4 × k×n copies against m×k×n multiply-adds), while more than two still let one
+ * thread take over when the other is descheduled.
  */
-export const PARALLEL_MIN_MULTIPLY_ADDS = 2 ** 19;
+export const CHUNKS_PER_PRODUCT = 4;
+
+/**
+ * Products with fewer multiply-adds than this stay on one thread: waking the helper and waiting
+ * for its last chunk costs tens of microseconds. Measured on the 2-core x86-64 machine of the
+ * benchmarks (Node 20, other processes running; best of 15 rounds per size, square products of
+ * side 48 to 160): two threads were slower up to 96³ (0.6–0.95× in float64 and float32), first
+ * faster at 112³–128³ in float32 (1.3–1.5×) and at 160³ in float64 (1.5×); 2²¹ ≈ 128³ is where
+ * both dtypes gain. The products of the HNN step (750×200×200) are 14 times that.
+ */
+export const PARALLEL_MIN_MULTIPLY_ADDS = 2 ** 21;
 
 /** What a platform gives for a started helper thread. */
 export interface HelperThread {
@@ -93,7 +121,7 @@ let thread: HelperThread | null = null;
 let nextArena = 1;
 let helperJobs = 0;
 
-/** How many jobs the helper thread has finished since the process started (for tests and measurements). */
+/** How many products the helper thread has written chunks of since the process started (for tests and measurements). */
 export function helperJobCount(): number {
   return helperJobs;
 }
@@ -102,12 +130,12 @@ export function helperJobCount(): number {
 export function waitForHelper(timeoutMs: number): boolean {
   if (thread === null) return false;
   const deadline = Date.now() + timeoutMs;
-  while (Atomics.load(thread.control, 0) === HelperState.STARTING) {
+  while (Atomics.load(thread.control, Control.status) === HelperStatus.STARTING) {
     const left = deadline - Date.now();
     if (left <= 0) return false;
-    Atomics.wait(thread.control, 0, HelperState.STARTING, left);
+    Atomics.wait(thread.control, Control.status, HelperStatus.STARTING, left);
   }
-  return true;
+  return Atomics.load(thread.control, Control.status) === HelperStatus.READY;
 }
 
 /**
@@ -123,11 +151,21 @@ export function helperEnabled(): boolean {
   return thread !== null;
 }
 
-/** A job for the helper: the fields of JobField, in that order, from `arena` to `packedB`. */
+/** A job for the helper: the fields of JobField, in that order, from `dtype` to `packedB`. */
 export type JobFields = readonly number[];
 
 /** Arenas no longer reachable: the helper may let their memory go. */
 const released = new FinalizationRegistry<{ thread: HelperThread; id: number }>(({ thread, id }) => thread.release(id));
+
+/** Takes the next chunk of job `generation`: its index, or -1 when none is left (or the job is over). */
+export function takeChunk(control: Int32Array, generation: number, chunks: number): number {
+  for (;;) {
+    const ticket = Atomics.load(control, Control.ticket);
+    const next = ticket & 0xffff;
+    if (ticket >>> 16 !== generation || next >= chunks) return -1;
+    if (Atomics.compareExchange(control, Control.ticket, ticket, ticket + 1) === ticket) return next;
+  }
+}
 
 /** The helper as one arena sees it: its id and the thread. */
 export class ArenaHelper {
@@ -137,8 +175,8 @@ export class ArenaHelper {
   ) {}
 
   /**
-   * Starts the helper thread if needed and registers an arena's module and memory with it, until
-   * `owner` is garbage-collected; null when no helper is registered.
+   * Registers an arena's module and memory with the helper thread, until `owner` is
+   * garbage-collected; null when no helper is registered.
    */
   static attach(module: object, memory: WasmMemory, owner: object): ArenaHelper | null {
     if (thread === null) return null;
@@ -148,36 +186,43 @@ export class ArenaHelper {
     return new ArenaHelper(thread, id);
   }
 
-  /** Posts a job if the helper is idle (true), or does nothing (false: it is still starting, or failed). */
-  start(fields: JobFields): boolean {
+  /**
+   * Runs a product's `chunks` chunks on this thread (`computeChunk`) and the helper, and returns
+   * when all are written; false, running nothing, while the helper is not ready (starting, or
+   * failed). `fields` are JobField's from dtype on.
+   */
+  share(fields: JobFields, chunks: number, computeChunk: (index: number) => void): boolean {
     const control = this.thread.control;
-    if (Atomics.load(control, 0) !== HelperState.IDLE) return false;
+    if (Atomics.load(control, Control.status) !== HelperStatus.READY) return false;
     control[JobField.arena] = this.id;
-    for (let i = 1; i < fields.length; i++) control[JobField.arena + i] = fields[i];
-    Atomics.store(control, 0, HelperState.JOB);
-    Atomics.notify(control, 0, 1);
+    for (let i = 0; i < fields.length; i++) control[JobField.dtype + i] = fields[i];
+    const generation = (control[Control.generation] % 0x7fff) + 1;
+    Atomics.store(control, Control.done, 0);
+    Atomics.store(control, Control.ticket, generation << 16);
+    Atomics.store(control, Control.generation, generation);
+    Atomics.notify(control, Control.generation, 1);
+    let mine = 0;
+    for (let i = takeChunk(control, generation, chunks); i >= 0; i = takeChunk(control, generation, chunks)) {
+      computeChunk(i);
+      Atomics.add(control, Control.done, 1);
+      mine++;
+    }
+    this.waitForChunks(chunks);
+    if (mine < chunks) helperJobs++;
     return true;
   }
 
-  /**
-   * Ends the posted job: false when the helper had not taken it yet (it is withdrawn, and the
-   * caller computes those rows), true once the helper has finished it. The wait is a short spin
-   * (the helper usually finishes about when the caller does), then a blocking wait.
-   */
-  finish(): boolean {
+  /** Waits until `done` reaches `chunks`: a short spin (the helper's last chunk usually ends about when ours does), then blocking waits. */
+  private waitForChunks(chunks: number): void {
     const control = this.thread.control;
-    if (Atomics.compareExchange(control, 0, HelperState.JOB, HelperState.IDLE) === HelperState.JOB) return false;
-    let state = Atomics.load(control, 0);
-    for (let spin = 0; state === HelperState.RUNNING && spin < 2000; spin++) state = Atomics.load(control, 0);
-    while (state === HelperState.RUNNING) {
-      Atomics.wait(control, 0, HelperState.RUNNING, 1000);
-      state = Atomics.load(control, 0);
+    let done = Atomics.load(control, Control.done);
+    for (let spin = 0; done < chunks && spin < 2000; spin++) done = Atomics.load(control, Control.done);
+    while (done < chunks) {
+      if (Atomics.load(control, Control.status) === HelperStatus.FAILED) {
+        throw new LiouvilleError('matmul: the helper thread failed on its rows of a product (see its error event)');
+      }
+      Atomics.wait(control, Control.done, done, 100);
+      done = Atomics.load(control, Control.done);
     }
-    if (state === HelperState.FAILED) {
-      throw new LiouvilleError('matmul: the helper thread failed on its rows of a product (see its error event)');
-    }
-    Atomics.store(control, 0, HelperState.IDLE);
-    helperJobs++;
-    return true;
   }
 }

@@ -3,7 +3,7 @@ import type { MatmulKernel } from '../kernels.js';
 import type { DType, TypedArray } from '../Tensor.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { type GemmConfig, type TileShape, DEFAULT_GEMM_CONFIG, gemmModuleBytes, simdProbeBytes } from './gemmModule.js';
-import { ArenaHelper, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
+import { ArenaHelper, CHUNKS_PER_PRODUCT, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
 
 const PAGE_BYTES = 65536;
 /** Largest linear memory used, so every byte address is a non-negative i32; bigger products fall back to JavaScript. */
@@ -87,10 +87,10 @@ function compiledModule(config: GemmConfig, shared = false): object {
 /** The layout of one product (WasmGemm's layout). */
 type Layout = { kc: number; mc: number; packedA: number; packedB: number };
 
-/** Which thread of a split product runs which rows: [0, split) here, [split, m) on the helper. */
-function rowSplit(m: number, k: number, n: number, rows: number): number {
-  if (m * k * n < PARALLEL_MIN_MULTIPLY_ADDS || m < 2 * rows) return m;
-  return Math.round(m / 2 / rows) * rows; // whole slivers on both sides
+/** Rows per chunk of a product shared with the helper thread (whole slivers of `rows`), or 0 to keep it on this thread. */
+function chunkRows(m: number, k: number, n: number, rows: number): number {
+  if (m * k * n < PARALLEL_MIN_MULTIPLY_ADDS || m < 2 * rows) return 0;
+  return Math.ceil(m / CHUNKS_PER_PRODUCT / rows) * rows;
 }
 
 /**
@@ -204,18 +204,16 @@ export class WasmGemm {
     k: number,
     n: number,
   ) {
-    const split = this.helper === null ? m : rowSplit(m, k, n, this.precisions[dtype].rows);
-    if (split < m && this.startHelper(dtype, at, a, aTransposed, b, c, m, k, n, split)) {
-      this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, 0, split);
-      // The helper not yet on its rows (descheduled): they are done here instead.
-      if (this.helper?.thread.finish() === false) this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, split, m);
-      return;
-    }
+    const rows = this.helper === null ? 0 : chunkRows(m, k, n, this.precisions[dtype].rows);
+    if (rows > 0 && this.share(dtype, at, a, aTransposed, b, c, m, k, n, rows)) return;
     this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, 0, m);
   }
 
-  /** Posts rows [split, m) to the helper, with packed panels in its scratch; false if it is busy or starting. */
-  private startHelper(
+  /**
+   * Computes the product in chunks of `rows` rows taken by this thread and the helper (which packs
+   * into its own scratch); false, computing nothing, if the helper is not ready.
+   */
+  private share(
     dtype: DType,
     at: Layout,
     a: number,
@@ -225,14 +223,17 @@ export class WasmGemm {
     m: number,
     k: number,
     n: number,
-    split: number,
+    rows: number,
   ): boolean {
     const helper = this.helper as NonNullable<WasmGemm['helper']>;
     const own = this.layout(dtype, m, k, n, helper.scratch, [false, false, false]);
     if (own.end > this.memory.buffer.byteLength) return false;
+    const chunks = Math.ceil(m / rows);
     const code = dtype === 'float64' ? 0 : 1;
-    const fields = [0, code, a, aTransposed ? 1 : 0, b, c, m, k, n, split, m, at.kc, at.mc, own.packedA, own.packedB];
-    return helper.thread.start(fields);
+    const fields = [code, a, aTransposed ? 1 : 0, b, c, m, k, n, rows, chunks, at.kc, at.mc, own.packedA, own.packedB];
+    return helper.thread.share(fields, chunks, (i) =>
+      this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, i * rows, Math.min(m, (i + 1) * rows)),
+    );
   }
 
   /**
