@@ -7,7 +7,7 @@ import { modelField } from '@liouville/hamiltonian';
 import { rk4Step } from '@liouville/integrators';
 import { type Tensor, tensor } from '@liouville/linalg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EXIT_USAGE, loadModel } from '../src/index.js';
+import { EXIT_RUNTIME, EXIT_USAGE, loadModel, saveModel } from '../src/index.js';
 import { cleanup, run, tempFolder } from './helpers.js';
 
 const cwd = tempFolder();
@@ -102,5 +102,28 @@ describe('simulate --params, every model kind', () => {
     expect(code).toBe(EXIT_USAGE);
     expect(out).toBe('');
     expect(err).toContain(message);
+  });
+});
+
+describe('simulate --params, files that do not describe their model', () => {
+  test('an LNN file without its kinetic offset (as files were before it was recorded) is refused, naming the field', async () => {
+    const { meta, params } = loadModel(join(cwd, fileOf('lnn')));
+    const { kineticOffset: _offset, ...hyperparameters } = meta.hyperparameters;
+    const { trainedAs: _name, ...rest } = meta;
+    saveModel(join(cwd, 'old-lnn.json'), params, { ...rest, hyperparameters });
+    const argv = ['simulate', '--params', 'old-lnn.json', '--method', 'rk4', '--q0', '0,0', '--p0', '0,0'];
+    const { code, out, err } = await run([...argv, '--dt', '0.1', '--steps', '2'], cwd);
+    expect(code).toBe(EXIT_RUNTIME);
+    expect(out).toBe('');
+    expect(err).toContain("old-lnn.json: the metadata's hyperparameters.kineticOffset is undefined");
+  });
+
+  test('a file whose command-line name is not its architecture is refused', async () => {
+    const { meta, params } = loadModel(join(cwd, fileOf('dhnn-fd')));
+    saveModel(join(cwd, 'renamed.json'), params, { ...meta, trainedAs: 'hnn-fd' });
+    const argv = ['simulate', '--params', 'renamed.json', '--method', 'rk4', '--q0', '0', '--p0', '0'];
+    const { code, err } = await run([...argv, '--dt', '0.1', '--steps', '2'], cwd);
+    expect(code).toBe(EXIT_RUNTIME);
+    expect(err).toContain('the metadata calls a "dhnn" model \'hnn-fd\', which is a hnn');
   });
 });

@@ -37,7 +37,7 @@ export interface SavedArchitecture {
   readonly fieldType?: FieldType;
   /** HNN only, written when false: the Levi-Civita M of the reference instead of J. */
   readonly canonical?: boolean;
-  /** LNN only: c in L_θ = network + (c/2)|q̇|². */
+  /** LNN only, always written: c in L_θ = network + (c/2)|q̇|². */
   readonly kineticOffset?: number;
 }
 
@@ -111,9 +111,11 @@ export function architectureProblem(
     return field('fieldType', 'solenoidal, conservative or both');
   if (kind === 'hnn' && h.canonical !== undefined && typeof h.canonical !== 'boolean')
     return field('canonical', 'a boolean');
+  // Required of an LNN: it changes the field, and a file without it (as the command line wrote
+  // before it recorded the offset) would rebuild another model with parameters that fit.
   const offset = h.kineticOffset;
-  if (kind === 'lnn' && offset !== undefined && !(typeof offset === 'number' && Number.isFinite(offset) && offset >= 0))
-    return field('kineticOffset', 'a finite number >= 0');
+  if (kind === 'lnn' && !(typeof offset === 'number' && Number.isFinite(offset) && offset >= 0))
+    return field('kineticOffset', 'a finite number >= 0, the LNN’s c in L_θ = network + (c/2)|q̇|²');
   try {
     checkPeriodic('model file', periodic, inputDim);
   } catch {
@@ -151,7 +153,7 @@ export function modelOfArchitecture(
     case 'dhnn':
       return dhnnModel(options);
     case 'lnn':
-      return lnnModel({ ...options, kineticOffset: (h.kineticOffset ?? 0) as number });
+      return lnnModel({ ...options, kineticOffset: h.kineticOffset as number });
     case 'srnn':
       return separableHnnModel(options);
   }
