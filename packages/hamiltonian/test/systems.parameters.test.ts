@@ -3,17 +3,7 @@ import { type State, gaussLegendre4, integrate, leapfrog } from '@liouville/inte
 import { InvalidArgumentError, type Tensor, tensor } from '@liouville/linalg';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  type Hamiltonian,
-  doublePendulum,
-  energy,
-  fput,
-  henonHeiles,
-  kepler,
-  massSpring,
-  nBody,
-  pendulum,
-} from '../src/index.js';
+import { type Hamiltonian, SYSTEMS, energy, henonHeiles, massSpring, nBody, pendulum } from '../src/index.js';
 import { arbitraryState } from '../src/testing/index.js';
 import { expectClose, numbers } from './helpers.js';
 
@@ -27,26 +17,31 @@ interface Case {
 }
 
 const unit: readonly [number, number] = [0.5, 2];
+/** The catalogue's systems built through `SYSTEMS` (as the command line and the arbitraries build them), and the N-body family. */
 const CASES: readonly Case[] = [
-  { name: 'massSpring', ranges: { k: unit, m: unit }, build: (p) => massSpring(p) },
-  { name: 'pendulum', ranges: { m: unit, l: unit, g: unit }, build: (p) => pendulum(p) },
+  { name: 'massSpring', ranges: { k: unit, m: unit }, build: (p) => SYSTEMS.massSpring({ parameters: p }) },
+  { name: 'pendulum', ranges: { m: unit, l: unit, g: unit }, build: (p) => SYSTEMS.pendulum({ parameters: p }) },
   {
     name: 'pendulum:hnnPaper',
     ranges: { m: unit, l: unit, g: unit },
-    build: (p) => pendulum({ ...p, variant: 'hnnPaper' }),
+    build: (p) => SYSTEMS['pendulum:hnnPaper']({ parameters: p }),
   },
-  { name: 'kepler', ranges: { mu: unit }, build: (p) => kepler(p) },
+  { name: 'kepler', ranges: { mu: unit }, build: (p) => SYSTEMS.kepler({ parameters: p }) },
   {
     name: 'nBody',
     ranges: { m1: unit, m2: unit, m3: unit, G: unit },
     build: ({ m1, m2, m3, G }) => nBody({ masses: [m1, m2, m3], G }),
   },
-  { name: 'henonHeiles', ranges: { lambda: [-1, 1] }, build: (p) => henonHeiles(p) },
-  { name: 'fput', ranges: { alpha: [-1, 1], beta: [0, 1], k: unit }, build: (p) => fput({ n: 3, ...p }) },
+  { name: 'henonHeiles', ranges: { lambda: [-1, 1] }, build: (p) => SYSTEMS.henonHeiles({ parameters: p }) },
+  {
+    name: 'fput',
+    ranges: { alpha: [-1, 1], beta: [0, 1], k: unit },
+    build: (p) => SYSTEMS.fput({ dim: 3, parameters: p }),
+  },
   {
     name: 'doublePendulum',
     ranges: { m1: unit, m2: unit, l1: unit, l2: unit, g: unit },
-    build: (p) => doublePendulum(p),
+    build: (p) => SYSTEMS.doublePendulum({ parameters: p }),
   },
 ];
 
