@@ -64,11 +64,13 @@ export const JobField = {
 export const CONTROL_WORDS = 20;
 
 /**
- * Chunks per product. Each chunk packs B again (kc×n per block of k), so few chunks keep that
- * cost small (4 × k×n copies against m×k×n multiply-adds), while more than two still let one
- * thread take over when the other is descheduled.
+ * How a product is cut: into at most MAX_CHUNKS chunks of at least MIN_CHUNK_ROWS rows. More
+ * chunks balance the two threads better (the last chunk is what one waits for), but each chunk
+ * packs B again (k×n copies against rows×k×n multiply-adds, so at least 48 rows keep that under
+ * about 2%).
  */
-export const CHUNKS_PER_PRODUCT = 4;
+export const MAX_CHUNKS = 8;
+export const MIN_CHUNK_ROWS = 48;
 
 /**
  * Products with fewer multiply-adds than this stay on one thread: waking the helper and waiting
@@ -120,6 +122,12 @@ export function sharedMemoryProblem(): string | undefined {
 let thread: HelperThread | null = null;
 let nextArena = 1;
 let helperJobs = 0;
+let helperChunks = 0;
+
+/** How many chunks the helper thread has written since the process started (for measurements). */
+export function helperChunkCount(): number {
+  return helperChunks;
+}
 
 /** How many products the helper thread has written chunks of since the process started (for tests and measurements). */
 export function helperJobCount(): number {
@@ -209,6 +217,7 @@ export class ArenaHelper {
     }
     this.waitForChunks(chunks);
     if (mine < chunks) helperJobs++;
+    helperChunks += chunks - mine;
     return true;
   }
 

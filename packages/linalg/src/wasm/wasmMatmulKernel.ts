@@ -3,7 +3,7 @@ import type { MatmulKernel } from '../kernels.js';
 import type { DType, TypedArray } from '../Tensor.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { type GemmConfig, type TileShape, DEFAULT_GEMM_CONFIG, gemmModuleBytes, simdProbeBytes } from './gemmModule.js';
-import { ArenaHelper, CHUNKS_PER_PRODUCT, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
+import { ArenaHelper, MAX_CHUNKS, MIN_CHUNK_ROWS, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
 
 const PAGE_BYTES = 65536;
 /** Largest linear memory used, so every byte address is a non-negative i32; bigger products fall back to JavaScript. */
@@ -90,7 +90,8 @@ type Layout = { kc: number; mc: number; packedA: number; packedB: number };
 /** Rows per chunk of a product shared with the helper thread (whole slivers of `rows`), or 0 to keep it on this thread. */
 function chunkRows(m: number, k: number, n: number, rows: number): number {
   if (m * k * n < PARALLEL_MIN_MULTIPLY_ADDS || m < 2 * rows) return 0;
-  return Math.ceil(m / CHUNKS_PER_PRODUCT / rows) * rows;
+  const chunks = Math.max(2, Math.min(MAX_CHUNKS, Math.floor(m / MIN_CHUNK_ROWS)));
+  return Math.ceil(m / chunks / rows) * rows;
 }
 
 /**
