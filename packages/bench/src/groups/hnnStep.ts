@@ -123,7 +123,7 @@ export const hnnStepGroup: Group = defineGroup({
     `hnnModel({ inputDim: 2 })), batch ${HNN_BATCH}, loss mean‖J∇ₓH − y‖², parameter gradient, Adam lr 1e-3; every row starts ` +
     'from the same parameters and batch. PyTorch rows are timed inside the Python process (one request per sample, same rounds). ' +
     'Rows marked 2 threads: Liouville with its large matrix products shared by rows with a helper thread (useMatmulThreads(2)), ' +
-    'PyTorch with torch.set_num_threads(2) and a 2-thread BLAS in a process of its own. ' +
+    'PyTorch with torch.set_num_threads(2) and a 2-thread BLAS in a process of its own (OMP_WAIT_POLICY=PASSIVE). ' +
     `For context, from another run (REFERENCE.md, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32.`,
   metric: { unit: 'steps/s', perOp: 1 },
   budgetMs: 2000,

@@ -5,7 +5,7 @@
 // the calls and not the pipe. Its samples are taken in the same interleaved rounds as the
 // Liouville cases, and its ratio is formed the same way (median of per-round ratios).
 // Threads: torch.set_num_threads(1) and OMP/MKL_NUM_THREADS=1, as the Liouville cases run on one;
-// the 2-thread rows have a process of their own with 2 of each.
+// the 2-thread rows have a process of their own with 2 of each (and OMP_WAIT_POLICY=PASSIVE).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CaseUnavailableError } from '../unavailable.js';
@@ -54,6 +54,10 @@ function connect(threads: number): TorchPeer | string {
   if (!existsSync(PYTHON)) return `not installed (${PYTHON} not found; apt-get install python3-torch)`;
   const count = String(threads);
   const env = { ...process.env, OMP_NUM_THREADS: count, MKL_NUM_THREADS: count, OPENBLAS_NUM_THREADS: count };
+  // With more than one thread, OpenMP's threads sleep between parallel regions instead of spinning:
+  // spinning OpenMP and OpenBLAS pools measured 10× slower steps (176 ms against 17 ms for the HNN
+  // step) on this 2-core machine whenever another process holds a core.
+  if (threads > 1) Object.assign(env, { OMP_WAIT_POLICY: 'PASSIVE' });
   const child = new SyncProcess(PYTHON, [SCRIPT, count], { env, timeoutMs: 300_000 });
   let info: TorchInfo;
   try {
