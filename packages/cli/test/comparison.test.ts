@@ -3,9 +3,22 @@
 // models that do not fit a task.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  centralDifferenceTargets,
+  dopri5Rollout,
+  modelField,
+  rolloutErrors,
+  splitLoss,
+  springDataset,
+} from '@liouville/hamiltonian';
+import { loadRealPendulum } from '@liouville/hamiltonian/node';
+import { Tensor } from '@liouville/linalg';
+import type { MlpParams } from '@liouville/nn';
 import { loadParams } from '@liouville/nn/node';
 import { afterAll, describe, expect, test } from 'vitest';
+import { buildComparisonModel } from '../src/comparison/models.js';
 import { EXIT_USAGE } from '../src/index.js';
+import { taskSpec } from '../src/tasks.js';
 import { cleanup, run, tempFolder } from './helpers.js';
 
 const cwd = tempFolder();
@@ -40,6 +53,54 @@ describe('reproduce --models', () => {
     const { code, out } = await run(argv, cwd);
     expect(code).toBe(0);
     expect(out).toMatch(/ {2}paper \(Table 1\)\s+\d\.\d\de-\d ± \d\.\d\de-\d\s+—/);
+  });
+
+  test('--targets central trains and tests every model on central differences of the measured states', async () => {
+    const argv = ['reproduce', '--task', 'real', '--models', 'baseline,dhnn', '--steps', '2', '--targets', 'central'];
+    const { code, out } = await run([...argv, '--out', 'central'], cwd);
+    expect(code).toBe(0);
+    expect(out).toMatch(/measured data, central-difference ẋ targets, 2 steps/);
+    const task = JSON.parse(readFileSync(join(cwd, 'central', 'results.json'), 'utf8')).comparisons.real;
+    expect(task.targets).toBe('central');
+    // The recorded test loss is the saved model's MSE on central differences of the test states,
+    // not on the reference's forward differences (which differ from them by O(Δt) per row).
+    const data = loadRealPendulum();
+    const model = buildComparisonModel('baseline', 2, taskSpec('real').hyperparameters);
+    const { params } = loadParams<MlpParams>(join(cwd, 'central', task.seeds[0].models.baseline.paramsFile));
+    const central = splitLoss(model, params, centralDifferenceTargets(data.test)).mean;
+    const forward = splitLoss(model, params, data.test).mean;
+    expect(Math.abs(forward - central)).toBeGreaterThan(1e-3 * central);
+    expect(task.summary.baseline.testLoss.mean).toBeCloseTo(central, 12);
+    const paper = await run(['reproduce', '--task', 'real', '--targets', 'central', '--steps', '2'], cwd);
+    expect(paper.code).toBe(EXIT_USAGE);
+    expect(paper.err).toMatch(/--targets applies to a comparison of --models only/);
+  });
+
+  test('reports rollout errors from the test trajectories’ starts beside the notebook’s on the spring', async () => {
+    const argv = ['reproduce', '--task', 'spring', '--models', 'hnn-fd', '--steps', '2', '--eval-trajectories', '2'];
+    const { code, out } = await run([...argv, '--out', 'starts'], cwd);
+    expect(code).toBe(0);
+    expect(out).toMatch(/rollout error at t = 20, test starts/);
+    const task = JSON.parse(readFileSync(join(cwd, 'starts', 'results.json'), 'utf8')).comparisons.spring;
+    // Recomputed here from the first state of each of the first two test trajectories of seed 0.
+    const test = springDataset({ seed: 0 }).test;
+    const trajectory = test.trajectory as Int32Array;
+    const rows = [0, trajectory.findIndex((id) => id !== trajectory[0])];
+    const starts = rows.map((r) => new Tensor(test.x.data.slice(2 * r, 2 * r + 2), [2]));
+    const model = buildComparisonModel('hnn-fd', 2, taskSpec('spring').hyperparameters);
+    const { params } = loadParams<MlpParams>(join(cwd, 'starts', task.seeds[0].models['hnn-fd'].paramsFile));
+    const field = (x: Tensor) => new Tensor(Float64Array.from([2 * x.data[1], -2 * x.data[0]]), [2]);
+    const errors = rolloutErrors({
+      truth: dopri5Rollout(field, { rtol: 1e-12, atol: 1e-6 }),
+      model: dopri5Rollout(modelField(model, params), { rtol: 1e-12, atol: 1e-6 }),
+      initialStates: starts,
+      horizons: [2, 5, 20],
+    });
+    errors.forEach((e) => {
+      // The task's truth is the same dopri5 (rtol 1e-12, atol 1e-6) of q̇ = 2p, ṗ = −2q, its field
+      // by automatic differentiation of H = q² + p²: the two agree to rounding, far below 1e-6.
+      expect(task.summary['hnn-fd'][`rollout@${e.horizon}, test starts`].mean).toBeCloseTo(e.error.mean, 6);
+    });
   });
 
   test('rejects unknown models, repeated ones, and models that do not fit the task', async () => {

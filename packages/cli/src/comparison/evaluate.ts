@@ -27,7 +27,7 @@ export interface ModelFigures {
   readonly testLoss: Estimate;
   /** Absent when the rollout failed (see `rolloutFailure`). */
   readonly energy?: Estimate;
-  /** Horizon (as text, e.g. '5') → squared state error. */
+  /** Horizon (as text, e.g. '5', or '5, test starts' from the test trajectories' starts) → squared state error. */
   readonly rolloutError: Readonly<Record<string, Estimate>>;
   /** −mean ΔD_φ over the test rows: the learned rate of phase-space contraction (DHNN only). */
   readonly dissipation?: number;
@@ -56,16 +56,28 @@ function rolloutOf(trained: TrainedComparison, evaluation: ComparisonEvaluation,
   return dopri5Rollout(modelField(model, params), { rtol: evaluation.rtol, atol: evaluation.atol });
 }
 
+/** The rollout errors at the task's horizons, labelled by horizon (and ', test starts' for those starts). */
+function labelledErrors(rollout: Rollout, evaluation: Extract<ComparisonEvaluation, { kind: 'simulated' }>) {
+  const { truth, starts, horizons, testStarts } = evaluation;
+  const label = (h: number) => String(Number(h.toFixed(3)));
+  const errors = rolloutErrors({ truth, model: rollout, initialStates: starts, horizons });
+  const labelled = errors.map((e) => [label(e.horizon), e.error] as const);
+  if (testStarts === undefined || testStarts.length === 0) return labelled;
+  const inside = rolloutErrors({ truth, model: rollout, initialStates: testStarts, horizons });
+  return [...labelled, ...inside.map((e) => [`${label(e.horizon)}, test starts`, e.error] as const)];
+}
+
 /** The rollout figures: the energy figure and the state errors at the task's horizons. */
 function rolloutFigures(rollout: Rollout, evaluation: ComparisonEvaluation) {
   if (evaluation.kind === 'measured') {
     const { states, times, energy, horizons } = evaluation;
     const mse = energyMseAgainstData({ energy, states, times, model: rollout });
     const errors = rolloutErrorsAgainstData({ states, times, model: rollout, horizons });
-    return { energy: { mean: mse.mean, error: mse.error }, errors };
+    const labelled = errors.map((e) => [String(Number(e.horizon.toFixed(3))), e.error] as const);
+    return { energy: { mean: mse.mean, error: mse.error }, errors: labelled };
   }
-  const { truth, starts, energy, tEnd, points, horizons } = evaluation;
-  const errors = rolloutErrors({ truth, model: rollout, initialStates: starts, horizons });
+  const { truth, starts, energy, tEnd, points } = evaluation;
+  const errors = labelledErrors(rollout, evaluation);
   if (evaluation.energyMetric === 'drift') {
     const end = typeof tEnd === 'number' ? tEnd : Math.min(...tEnd);
     return {
@@ -104,7 +116,7 @@ export function evaluateModel(
   try {
     const rollout = rolloutOf(trained, evaluation, observationInterval / SRNN_TRAINING.substeps);
     const { energy, errors } = rolloutFigures(rollout, evaluation);
-    const rolloutError = Object.fromEntries(errors.map((e) => [String(Number(e.horizon.toFixed(3))), e.error]));
+    const rolloutError = Object.fromEntries(errors);
     return { ...base, energy, rolloutError };
   } catch (error) {
     const stopped =

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Dataset } from '@liouville/hamiltonian';
+import { type Dataset, centralDifferenceTargets } from '@liouville/hamiltonian';
 import type { Tensor } from '@liouville/linalg';
 import { type FlagValues, choiceFlag, integerFlag, stringFlag } from '../args.js';
 import { environmentInfo } from '../environment.js';
@@ -25,7 +25,14 @@ export interface ComparisonOptions {
   readonly steps?: number;
   readonly data: DataSource;
   readonly evalTrajectories: number;
+  /** The ẋ targets every model trains and is tested on: the dataset's, or central differences of its states. */
+  readonly targets: ComparisonTargets;
 }
+
+/** `--targets`: the dataset's ẋ targets, or central differences of the observed states for every model. */
+export const COMPARISON_TARGETS = ['dataset', 'central'] as const;
+/** A value of `--targets`. */
+export type ComparisonTargets = (typeof COMPARISON_TARGETS)[number];
 
 /** A folder name for the default output: the local date and time, e.g. 2026-11-22T13-05-09. */
 function timestamp(): string {
@@ -45,6 +52,7 @@ export function comparisonOptions(values: FlagValues, io: CliIO): ComparisonOpti
     steps: values.steps === undefined ? (quick ? 200 : undefined) : integerFlag(values, 'steps', 1, 1),
     data: choiceFlag(values, 'data', DATA_SOURCES, 'generated', 'data source'),
     evalTrajectories: integerFlag(values, 'eval-trajectories', quick ? 5 : 15, 1, 15),
+    targets: choiceFlag(values, 'targets', COMPARISON_TARGETS, 'dataset', 'ẋ targets'),
   };
 }
 
@@ -52,6 +60,16 @@ export function comparisonOptions(values: FlagValues, io: CliIO): ComparisonOpti
 function observationInterval(dataset: Dataset): number {
   const t = dataset.train.t as Tensor | undefined;
   return t !== undefined && t.size > 1 ? t.data[1] - t.data[0] : 0.1;
+}
+
+/**
+ * The data the models of a comparison see: as loaded, or (`--targets central`) with both splits'
+ * targets replaced by central differences of their states, so every model trains and is tested on
+ * the same estimates (on the real pendulum, in place of the reference's forward differences).
+ */
+function comparisonData(dataset: Dataset, targets: ComparisonTargets): Dataset {
+  if (targets === 'dataset') return dataset;
+  return { ...dataset, train: centralDifferenceTargets(dataset.train), test: centralDifferenceTargets(dataset.test) };
 }
 
 /** The figures of one model over the seeds, by figure name. */
@@ -89,16 +107,18 @@ function runTask(
   for (let seed = 0; seed < o.seeds; seed++) {
     const loaded = task.load(o.data, seed);
     origin = loaded.origin;
+    // Rollouts are judged on the states as loaded; only the ẋ targets change with --targets.
     const evaluation = task.evaluation(loaded.dataset, reference, o.evalTrajectories);
+    const dataset = comparisonData(loaded.dataset, o.targets);
     energyLabel = evaluation.energyLabel;
     const models: Record<string, unknown> = {};
     for (const kind of o.models) {
       const label = `${task.name} seed ${seed} ${kind}`;
-      const trained = trainComparisonModel(io, kind, task.inputDim, loaded.dataset, h, seed, label);
+      const trained = trainComparisonModel(io, kind, task.inputDim, dataset, h, seed, label);
       const paramsFile = join('params', `${task.name}-seed${seed}-${kind}.params.json`);
       saveTrainedModel(join(o.out, paramsFile), trained.params, modelMetaOf(task, trained, h, seed, origin), io.env);
       io.stderr(`${label} evaluating rollouts…\n`);
-      const f = evaluateModel(trained, evaluation, loaded.dataset.test, observationInterval(loaded.dataset));
+      const f = evaluateModel(trained, evaluation, dataset.test, observationInterval(dataset));
       horizons = Object.keys(f.rolloutError).length > 0 ? Object.keys(f.rolloutError) : horizons;
       figures.get(kind)?.push(f);
       models[kind] = {
@@ -131,6 +151,7 @@ function runTask(
     task: task.name,
     title: task.title,
     data: origin,
+    targets: o.targets,
     steps: h.steps,
     models: o.models,
     energyLabel,

@@ -7,6 +7,8 @@ export interface ComparisonTaskResult {
   readonly task: string;
   readonly title: string;
   readonly data: string;
+  /** The ẋ targets every model trained and was tested on (`--targets`): the dataset's, or central differences. */
+  readonly targets?: 'dataset' | 'central';
   readonly steps: number;
   readonly models: readonly ComparisonModel[];
   readonly energyLabel: string;
@@ -80,6 +82,7 @@ export function comparisonTable(result: ComparisonTaskResult): string {
   const failures = Object.entries(result.failures).flatMap(([m, messages]) =>
     messages.map((text) => `  ${MODEL_TITLES[m as ComparisonModel]}: rollout stopped: ${text}`),
   );
-  const header = `${result.title} (${result.task}) — ${result.data} data, ${result.steps} steps`;
+  const targets = result.targets === 'central' ? ', central-difference ẋ targets' : '';
+  const header = `${result.title} (${result.task}) — ${result.data} data${targets}, ${result.steps} steps`;
   return `${header}\n${layout(rows)}\n${failures.length > 0 ? `${failures.join('\n')}\n` : ''}`;
 }
