@@ -19,8 +19,10 @@ export { type SeparableHnnOptions, type SeparableHnnModel, separableHnnModel } f
 export {
   type TrajectorySegments,
   type SegmentOptions,
+  type SmoothingOptions,
   trajectorySegments,
   centralDifferenceTargets,
+  smoothedStates,
 } from './segments.js';
 export { type RolloutTrainOptions, rolloutLoss, trainRollout } from './rolloutTraining.js';
 export {

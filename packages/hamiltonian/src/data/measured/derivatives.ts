@@ -97,20 +97,45 @@ export function savgolDerivative(
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const start = Math.min(Math.max(i - Math.floor(w / 2), 0), n - w);
-    out[i] = localPolynomialSlope(t, x, start, w, degree, t[i]);
+    const { coefficients, scale } = localPolynomial(t, x, start, w, degree, t[i]);
+    // The polynomial is Σ cₑ uᵉ with u = (t − tᵢ)/scale, so its slope at tᵢ is c₁/scale.
+    out[i] = coefficients[1] / scale;
   }
   return out;
 }
 
-/** The slope at `at` of the least-squares polynomial of `degree` through samples start … start + w − 1. */
-function localPolynomialSlope(
+/**
+ * Savitzky–Golay smoothing of one segment's samples: at each sample, the value there of the
+ * least-squares polynomial of `degree` through the `window` samples around it (shifted inwards
+ * near the ends), the same local fit whose slope `savgolDerivative` takes. Independent noise of
+ * variance σ² leaves σ²·Σcⱼ² at an interior sample (window 7, degree 2: cⱼ = [−2, 3, 6, 7, 6, 3, −2]/21,
+ * Σcⱼ² = 1/3), while a polynomial of that degree passes unchanged. A segment shorter than
+ * degree + 2 samples is returned as it is (a fit through every sample would not smooth).
+ */
+export function savgolSmooth(t: ArrayLike<number>, x: ArrayLike<number>, window: number, degree: number): Float64Array {
+  const n = t.length;
+  if (n < degree + 2) return Float64Array.from(x);
+  const w = Math.min(window, n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const start = Math.min(Math.max(i - Math.floor(w / 2), 0), n - w);
+    out[i] = localPolynomial(t, x, start, w, degree, t[i]).coefficients[0];
+  }
+  return out;
+}
+
+/**
+ * The least-squares polynomial of `degree` through samples start … start + w − 1, as coefficients
+ * cₑ of uᵉ with u = (t − at)/scale: its value at `at` is c₀, its slope c₁/scale.
+ */
+function localPolynomial(
   t: ArrayLike<number>,
   x: ArrayLike<number>,
   start: number,
   w: number,
   degree: number,
   at: number,
-): number {
+): { coefficients: Float64Array; scale: number } {
   const scale = (t[start + w - 1] - t[start]) / 2;
   const k = degree + 1;
   const normal = new Float64Array(k * k);
@@ -123,8 +148,7 @@ function localPolynomialSlope(
       for (let b = 0; b < k; b++) normal[a * k + b] += powers[a] * powers[b];
     }
   }
-  // The polynomial is Σ cₑ uᵉ with u = (t − at)/scale, so its slope at `at` is c₁/scale.
-  return solveSymmetric(normal, rhs, k)[1] / scale;
+  return { coefficients: solveSymmetric(normal, rhs, k), scale };
 }
 
 /** Solves the k×k system A c = b by Gaussian elimination with partial pivoting (k ≤ 7). */
