@@ -1,7 +1,7 @@
 // The helper thread of the matrix-product arenas (see gemmThreads.ts, which defines the protocol
 // and the control array's words): it instantiates each arena's module on the arena's shared
 // memory, then waits for jobs and takes chunks of rows of a product, running on each the loop of
-// WasmGemm.computeRows (wasmMatmulKernel.ts): the same WebAssembly functions on the same bytes.
+// WasmGemm.computeRows (wasmGemm.ts): the same WebAssembly functions on the same bytes.
 // Plain JavaScript, so that Node starts it from the package's sources and from its build alike.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 

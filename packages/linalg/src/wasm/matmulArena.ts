@@ -1,7 +1,8 @@
 import type { DType, TypedArray } from '../Tensor.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { helperEnabled } from './gemmThreads.js';
-import { WasmGemm, wasmSimdSupported } from './wasmMatmulKernel.js';
+import { WasmGemm } from './wasmGemm.js';
+import { wasmSimdSupported } from './wasmMatmulKernel.js';
 
 const PAGE_BYTES = 65536;
 /** Largest shared memory an arena takes (the module's maximum, as WasmGemm's own limit). */
