@@ -3,3 +3,4 @@
  * @module @liouville/linalg/node
  */
 export { useMatmulThreads, matmulThreads, matmulThreadsReady } from './matmulThreads.js';
+export { ThreadsUnavailableError } from '../wasm/gemmThreads.js';
