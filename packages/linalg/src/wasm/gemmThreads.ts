@@ -70,6 +70,7 @@ export const CONTROL_WORDS = 20;
  * about 2%).
  */
 export const MAX_CHUNKS = 8;
+/** Fewest rows in a chunk (see MAX_CHUNKS). */
 export const MIN_CHUNK_ROWS = 48;
 
 /**
