@@ -156,4 +156,29 @@ describe('matmulInto', () => {
       /inner dimensions differ/,
     );
   });
+
+  test.each(['float64', 'float32'] as const)(
+    'a row times a transposed matrix (a learned field at one state) equals matmul bit for bit, on the arena or not (%s)',
+    (dtype) => {
+      // Sizes above the small-product limit, so the WebAssembly kernel runs x·Bᵀ as B·xᵀ.
+      const arena = MatmulArena.create(3 * 300 * 300 * 8, MatmulArena.scratchBytes(dtype, 1, 300, 300)) as MatmulArena;
+      const arb = fc
+        .tuple(fc.integer({ min: 24, max: 300 }), fc.integer({ min: 24, max: 300 }), fc.boolean(), fc.boolean())
+        .chain(([k, n, ta, onArena]) =>
+          fc.tuple(tensorOfShape([1, k]), tensorOfShape([k, n]), fc.constant([ta, onArena] as const)),
+        );
+      fc.assert(
+        fc.property(arb, ([a0, b0, [ta, onArena]]) => {
+          const [a, b] = [cast(a0, dtype), cast(b0, dtype)];
+          const expected = matmul(a, b);
+          const out = allocate(dtype, sizeOf(expected.shape));
+          const bT = { data: swapLast(b).data, shape: b.shape, transposed: true };
+          const aT = { data: ta ? swapLast(a).data : a.data, shape: a.shape, transposed: ta };
+          matmulInto(aT, bT, out, { arena: onArena ? arena : null });
+          expectSameBits(out, expected.data);
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 });

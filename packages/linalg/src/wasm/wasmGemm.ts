@@ -292,6 +292,8 @@ export class WasmGemm {
     transposeA = false,
     transposeB = false,
   ): boolean {
+    if (rowTimesTransposed(m, n, transposeB))
+      return this.run(dtype, b, bOffset, a, aOffset, c, cOffset, n, k, 1, false, true);
     const at = this.layout(dtype, m, k, n, 0, [true, true, true]);
     if (!this.reserve(at.end)) return false;
     this.copyIn(dtype, a, aOffset, m, k, false, at.a);
@@ -335,6 +337,8 @@ export class WasmGemm {
     n: number,
     scratch: number,
   ): boolean {
+    if (rowTimesTransposed(m, n, transposeB))
+      return this.runResident(dtype, b, bOffset, false, a, aOffset, true, c, cOffset, n, k, 1, scratch);
     const bytes = this.precisions[dtype].bytes;
     const inPlace = [this.holds(a, dtype), !transposeB && this.holds(b, dtype), this.holds(c, dtype)];
     const at = this.layout(
@@ -368,6 +372,18 @@ export class WasmGemm {
       ? new Float64Array(buffer, byteOffset, size)
       : new Float32Array(buffer, byteOffset, size);
   }
+}
+
+/**
+ * Whether a product x·Bᵀ of one row x (1×k) with B stored n×k runs as its transpose B·xᵀ (n×1):
+ * the same memory for the result, B read as stored, and only x "transposed" (a copy of k values)
+ * instead of B (n·k values copied with a stride, which cost a single HNN field call more than its
+ * arithmetic). Every entry is Σ_p x[p]·B[j, p] accumulated in the order p = 0, 1, …, k−1 either
+ * way, and a product of two doubles (or floats) does not depend on their order: the same bits.
+ * (One row stored transposed, k×1, is the same memory as the row itself, so A's flag does not matter.)
+ */
+function rowTimesTransposed(m: number, n: number, transposeB: boolean): boolean {
+  return m === 1 && n > 1 && transposeB;
 }
 
 /** Writes the transpose of the rows×cols block of `src` at `srcOffset` (cols×rows) into `dst` at `dstOffset`, in 32×32 tiles. */
