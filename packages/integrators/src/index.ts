@@ -69,7 +69,7 @@ export { type Span, type IntegrateOptions, type Trajectory, NonFiniteStateError,
 // ——— Methods for any system (implicit Runge–Kutta, Tao, RK4) and the DOPRI5 reference solver ———
 
 // implicit/phaseSpace.ts
-export { hamiltonianGradient, hamiltonianVectorField, joinPhase, splitPhase } from './implicit/phaseSpace.js';
+export { hamiltonianGradient, hamiltonianVectorField, joinPhase, splitPhase } from './phaseSpace.js';
 
 // newton.ts
 export {

@@ -1,7 +1,7 @@
 import { type Value, add, mul, sub } from '@liouville/ad';
 import { InvalidArgumentError, checkFinitePositive } from '@liouville/linalg';
 import { TRIPLE_JUMP } from './compose.js';
-import { hamiltonianGradient } from './implicit/phaseSpace.js';
+import { hamiltonianGradient } from './phaseSpace.js';
 import { assertState, assertSystem } from './forces.js';
 import { type MethodInfo, type State, type Step, type StepOptions, type System, signedStep } from './system.js';
 

@@ -4,7 +4,7 @@ import { InvalidArgumentError, NonFiniteError, ShapeError, type Tensor, tensor }
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MaxStepsExceededError, StepSizeTooSmallError, dopri5, solveHamiltonian } from '../src/dopri5.js';
-import { hamiltonianVectorField } from '../src/implicit/phaseSpace.js';
+import { hamiltonianVectorField } from '../src/phaseSpace.js';
 import type { GeneralSystem, SeparableSystem } from '../src/system.js';
 
 const halfSquare = (x: Value): Value => mul(0.5, sum(square(x), -1));

@@ -1,7 +1,7 @@
 import type { Value } from '@liouville/ad';
 import { assertState, assertSystem } from '../forces.js';
 import { isSymmetricTableau, isSymplecticTableau } from '../implicit/butcherTableau.js';
-import { hamiltonianVectorField, joinPhase, splitPhase } from '../implicit/phaseSpace.js';
+import { hamiltonianVectorField, joinPhase, splitPhase } from '../phaseSpace.js';
 import { type MethodInfo, type State, type Step, type StepOptions, type System, signedStep } from '../system.js';
 import { explicitStep, valueOps } from './stepper.js';
 import type { ExplicitTableau } from './tableau.js';

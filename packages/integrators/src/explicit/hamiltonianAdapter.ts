@@ -2,7 +2,7 @@ import { primalTensor } from '@liouville/ad';
 import type { Tensor } from '@liouville/linalg';
 import { assertState, assertSystem } from '../forces.js';
 import { jitWhenHot } from '../hot.js';
-import { hamiltonianVectorField, joinPhase, splitPhase } from '../implicit/phaseSpace.js';
+import { hamiltonianVectorField, joinPhase, splitPhase } from '../phaseSpace.js';
 import type { State, System } from '../system.js';
 import type { Dopri5Options, Dopri5Result } from './dopri5Problem.js';
 import { dopri5 } from './dopri5Solver.js';

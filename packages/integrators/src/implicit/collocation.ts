@@ -14,7 +14,7 @@ import { type MethodInfo, type State, type Step, type StepOptions, type System, 
 import { type ButcherTableau, checkTableau, isSymmetricTableau, isSymplecticTableau } from './butcherTableau.js';
 import { assertState, assertSystem } from '../forces.js';
 import { jitWhenHot } from '../hot.js';
-import { hamiltonianVectorField, joinPhase, splitPhase } from './phaseSpace.js';
+import { hamiltonianVectorField, joinPhase, splitPhase } from '../phaseSpace.js';
 
 /**
  * An implicit Runge–Kutta method on Hamilton's equations ẋ = J∇H(x): a `GeneralMethod` that also

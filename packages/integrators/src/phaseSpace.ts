@@ -1,6 +1,6 @@
 import { type Value, concat, neg, slice } from '@liouville/ad';
-import { hamiltonianGradient } from '../forces.js';
-import type { State, System } from '../system.js';
+import { hamiltonianGradient } from './forces.js';
+import type { State, System } from './system.js';
 
 /**
  * Phase-space helpers shared by the methods that work on any system: the packing of (q, p) into
