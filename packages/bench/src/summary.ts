@@ -18,13 +18,20 @@ function isPeer(c: CaseResult | undefined): boolean {
   return c?.peer !== undefined;
 }
 
-/** Peer rows faster than the Liouville row they are compared with (per-round ratio below 1). */
+/**
+ * Peer rows faster than the Liouville row they are compared with (per-round ratio below 1), and
+ * Liouville rows compared with a peer's row (the compiled HNN step against PyTorch) that took longer.
+ */
 function timeLosses(group: GroupResult): Loss[] {
   const byName = new Map(group.cases.map((c) => [c.name, c]));
-  return group.cases.flatMap((c) => {
-    if (!isPeer(c) || !c.relative || isPeer(byName.get(c.relative.to))) return [];
-    if (!(c.relative.ratio < 1)) return [];
-    return [{ group: group.name, peer: c.name, ours: c.relative.to, factor: 1 / c.relative.ratio, measure: 'time' }];
+  return group.cases.flatMap((c): Loss[] => {
+    if (!c.relative) return [];
+    const comparedWithPeer = isPeer(byName.get(c.relative.to));
+    if (isPeer(c) && !comparedWithPeer && c.relative.ratio < 1)
+      return [{ group: group.name, peer: c.name, ours: c.relative.to, factor: 1 / c.relative.ratio, measure: 'time' }];
+    if (!isPeer(c) && comparedWithPeer && c.relative.ratio > 1)
+      return [{ group: group.name, peer: c.relative.to, ours: c.name, factor: c.relative.ratio, measure: 'time' }];
+    return [];
   });
 }
 
@@ -89,7 +96,8 @@ export function summaryMarkdown(run: BenchmarkRun): string {
     '## Where Liouville loses',
     '',
     'Every row of another library that took less time than the Liouville row it is compared with (same task, same dtype or',
-    'level; the "time / Liouville …" column of its group), and every Hessian-vector product whose cost in units of its own',
+    'level; the "time / Liouville …" column of its group), every Liouville row compared with another library\'s row (the',
+    'compiled HNN step against PyTorch on one thread) that took more time, and every Hessian-vector product whose cost in units of its own',
     "library's f is below Liouville's. Computed from the results; the plain-TypeScript baselines, the limit of what",
     'JavaScript can do, beat Liouville in most groups as well (their "time / baseline" column).',
     '',
