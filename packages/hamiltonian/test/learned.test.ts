@@ -207,22 +207,23 @@ describe('train', () => {
     expect(result.history.testStep.at(-1)).toBe(60);
   });
 
+  // Targets near the float64 limit: their squares overflow to Infinity in the first loss.
+  const overflowing = {
+    train: {
+      x: data.train.x,
+      dxdt: matmul(
+        data.train.dxdt,
+        tensor([
+          [1e200, 0],
+          [0, 1e200],
+        ]),
+      ),
+    },
+  };
+
   test('stops on a non-finite loss and keeps the last finite parameters', () => {
-    // targets near the float64 limit: their squares overflow to Infinity in the first loss
-    const bad = {
-      train: {
-        x: data.train.x,
-        dxdt: matmul(
-          data.train.dxdt,
-          tensor([
-            [1e200, 0],
-            [0, 1e200],
-          ]),
-        ),
-      },
-    };
     const model = baselineModel({ inputDim: 2, hiddenDim: 4 });
-    const result = train({ model, data: bad, steps: 5, seed: 1 });
+    const result = train({ model, data: overflowing, steps: 5, seed: 1 });
     expect(result.status).toBe('diverged');
     expect(result.stepsDone).toBe(0);
     expect(result.message).toMatch(/non-finite at step 1/);
@@ -232,20 +233,8 @@ describe('train', () => {
   test('throws a TrainingDivergedError naming the step when asked to, after the checkpoint saved the last finite parameters', () => {
     // The same overflow as above, and a run that diverges later: lr 50 throws the weights far enough
     // for tanh's slope and the targets to overflow within a few hundred steps.
-    const overflow = {
-      train: {
-        x: data.train.x,
-        dxdt: matmul(
-          data.train.dxdt,
-          tensor([
-            [1e200, 0],
-            [0, 1e200],
-          ]),
-        ),
-      },
-    };
     for (const [runData, lr] of [
-      [overflow, 1e-3],
+      [overflowing, 1e-3],
       [data, 50],
     ] as const) {
       const model = baselineModel({ inputDim: 2, hiddenDim: 4 });
