@@ -92,6 +92,12 @@ export const reproduceSpec: CommandSpec = {
         "With --models: the ẋ targets every model trains and is tested on — the dataset's (on the real pendulum the reference's forward differences) or central differences of the observed states, for all models alike.",
       defaultText: 'dataset',
     },
+    noise: {
+      type: 'string',
+      value: 'σ',
+      description:
+        "With --models, on generated data (not real): the standard deviation of the Gaussian noise on the observed states, in place of the task's own (0.1 on spring, pendulum and damped-spring; 0 on double-pendulum). The ẋ targets stay exact.",
+    },
     quick: {
       type: 'boolean',
       description:
@@ -220,6 +226,7 @@ export async function runReproduce(argv: readonly string[], io: CliIO): Promise<
   }
   if (values.models !== undefined) return runComparison(io, argv, comparisonOptions(values, io));
   if (values.targets !== undefined) throw new UsageError('--targets applies to a comparison of --models only');
+  if (values.noise !== undefined) throw new UsageError('--noise applies to a comparison of --models only');
   if (stringFlag(values, 'task') === 'pixels') return runPixelsReproduce(io, values);
   const o = reproduceOptions(values, io);
   const started = io.now();

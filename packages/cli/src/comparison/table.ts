@@ -9,6 +9,8 @@ export interface ComparisonTaskResult {
   readonly data: string;
   /** The ẋ targets every model trained and was tested on (`--targets`): the dataset's, or central differences. */
   readonly targets?: 'dataset' | 'central';
+  /** The observation noise σ given with `--noise`, when the data were generated at it. */
+  readonly noise?: number;
   readonly steps: number;
   readonly models: readonly ComparisonModel[];
   readonly energyLabel: string;
@@ -83,6 +85,7 @@ export function comparisonTable(result: ComparisonTaskResult): string {
     messages.map((text) => `  ${MODEL_TITLES[m as ComparisonModel]}: rollout stopped: ${text}`),
   );
   const targets = result.targets === 'central' ? ', central-difference ẋ targets' : '';
-  const header = `${result.title} (${result.task}) — ${result.data} data${targets}, ${result.steps} steps`;
+  const noise = result.noise === undefined ? '' : `, noise σ = ${result.noise}`;
+  const header = `${result.title} (${result.task}) — ${result.data} data${noise}${targets}, ${result.steps} steps`;
   return `${header}\n${layout(rows)}\n${failures.length > 0 ? `${failures.join('\n')}\n` : ''}`;
 }
