@@ -1,4 +1,5 @@
 import { type DType, type NestedArray, type Shape, Tensor } from '@liouville/linalg';
+import { NotAScalarError } from './errors.js';
 
 /**
  * A value being differentiated: a forward-mode dual or a reverse-mode tape node. Its `primal`
@@ -42,12 +43,13 @@ export abstract class Tracer {
   }
   /**
    * A one-element value in a comparison or arithmetic (`if (x > 0)`) reads the number underneath;
-   * under `jit` there is none, and that throws instead of comparing NaN silently.
+   * under `jit` (or `vmap`) there is none, and a value of another size has none either: each
+   * throws a typed error instead of comparing NaN silently.
    */
   [Symbol.toPrimitive](hint: string): number | string {
     if (hint === 'string') return this.toString();
-    const value = this.concreteTensor('a traced value used as a number (a comparison or arithmetic)');
-    return value.size === 1 ? value.data[0] : Number.NaN;
+    if (this.size !== 1) throw new NotAScalarError(this.shape);
+    return this.concreteTensor('a traced value used as a number (a comparison or arithmetic)').data[0];
   }
 }
 

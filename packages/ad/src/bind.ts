@@ -150,9 +150,10 @@ export function bind<P extends Primitive>(primitive: P, args: readonly Value[], 
   return top.process(primitive, lifted, params);
 }
 
-/** The plain tensor underneath any value (strips every level): for non-differentiable uses. */
+/**
+ * The plain tensor underneath any value (strips every level): for non-differentiable uses. A value
+ * traced by `jit` has none (ConcretizationError), nor has one batched by `vmap` (BatchedValueError).
+ */
 export function primalTensor(x: Value): Tensor {
-  let v: Value = x;
-  while (v instanceof Tracer) v = v.primal;
-  return v;
+  return x instanceof Tracer ? x.concreteTensor('primalTensor') : x;
 }

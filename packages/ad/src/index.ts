@@ -4,7 +4,13 @@
  * @module @liouville/ad
  */
 export { type Value, type Input, Tracer, isValue } from './Tracer.js';
-export { ConcretizationError, PerturbationError, StructureError } from './errors.js';
+export {
+  BatchedValueError,
+  ConcretizationError,
+  NotAScalarError,
+  PerturbationError,
+  StructureError,
+} from './errors.js';
 export { setCheckFinite, withCheckFinite, primalTensor } from './bind.js';
 export {
   constant,

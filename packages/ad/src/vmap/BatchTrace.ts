@@ -1,4 +1,5 @@
-import { type Shape, sizeOf } from '@liouville/linalg';
+import { type Shape, type Tensor, sizeOf } from '@liouville/linalg';
+import { BatchedValueError } from '../errors.js';
 import { type ActiveTrace, bind } from '../bind.js';
 import type { Primitive, PrimitiveParams } from '../primitives.js';
 import { Tracer, type Value } from '../Tracer.js';
@@ -30,6 +31,11 @@ export class BatchTracer extends Tracer {
   }
   override get rank(): number {
     return this.exampleShape.length;
+  }
+  /** A value shared by every example has one; a batched one has a value per example, so none (BatchedValueError). */
+  override concreteTensor(operation: string): Tensor {
+    if (this.batchDim !== null) throw new BatchedValueError(operation);
+    return this.primal instanceof Tracer ? this.primal.concreteTensor(operation) : this.primal;
   }
 }
 
