@@ -148,9 +148,10 @@ const dampedSpring: ComparisonTask = {
   title: `Damped mass-spring (ṗ = −2q − γp, γ = ${DAMPING})`,
   inputDim: 2,
   // The spring's settings without weight decay: L2 shrinkage pulls the dissipative network D_φ, and
-  // with it the recovered γ, toward zero. On noiseless data with the spring's 1e-4 the DHNN recovers
-  // γ = 0.193, 0.190, 0.189, 0.191 (seeds 0–3, 2000 steps; 4000 steps leave it), with none
-  // 0.1997, 0.1987, 0.1991, 0.1995. Every model of the task gets the same.
+  // with it the recovered γ, toward zero. On noiseless data (seeds 0–3, 2000 steps) the DHNN
+  // recovers γ = 0.193, 0.190, 0.189, 0.191 with the spring's 1e-4 (4000 steps leave it) and
+  // 0.1997, 0.1987, 0.1991, 0.1995 with none (`reproduce --task damped-spring --models dhnn
+  // --noise 0 --seeds 4`). Every model of the task gets the same.
   hyperparameters: { ...taskSpec('spring').hyperparameters, weightDecay: 0 },
   models: CANONICAL,
   damping: DAMPING,
