@@ -72,7 +72,7 @@ describe('the damped spring’s settings', () => {
     const generate = damped.generate as NonNullable<typeof damped.generate>;
     const data = generate(0, 0);
     // 120 of the task's 2000 steps, same architecture, Adam settings and full batch: seeds 0–3
-    // recover 0.1979, 0.1969, 0.1975, 0.1972 (within 1.6%; 2000 steps: within 0.6%), so the issue's
+    // recover 0.1979, 0.1969, 0.1975, 0.1972 (within 1.6%; 2000 steps: within 0.7%), so the issue's
     // 5% leaves 3× the seeds' worst error, while a model that learned no friction or half of it fails.
     const h = { ...damped.hyperparameters, steps: 120 };
     const trained = trainComparisonModel(memoryIO(), 'dhnn', 2, data, h, 0, 'damped-spring dhnn');
