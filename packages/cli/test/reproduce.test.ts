@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EXIT_RUNTIME, type ReproduceResults, loadModel, readResults } from '../src/index.js';
+import { EXIT_RUNTIME, EXIT_USAGE, type ReproduceResults, loadModel, readResults } from '../src/index.js';
 import { type RunResult, cleanup, filesUnder, parseSvg, run, tempFolder } from './helpers.js';
 
 const cwd = tempFolder();
@@ -82,6 +82,21 @@ describe('reproduce', () => {
     const saved = readFileSync(join(out, 'params/spring-seed0-hnn.params.json'));
     expect(readFileSync(join(cwd, 'alone.json')).equals(saved)).toBe(true);
   }, 60_000);
+
+  test('writes the same parameter bytes with its products on one thread as on two (the default here)', async () => {
+    const argv = ['reproduce', '--task', 'spring', '--steps', '20', '--eval-trajectories', '1'];
+    const one = await run([...argv, '--matmul-threads', '1', '--out', 'one-thread'], cwd);
+    expect(one.code).toBe(0);
+    for (const kind of ['baseline', 'hnn']) {
+      const file = `params/spring-seed0-${kind}.params.json`;
+      expect(readFileSync(join(cwd, 'one-thread', file)).equals(readFileSync(join(out, file))), kind).toBe(true);
+    }
+    for (const bad of ['0', '3', 'two']) {
+      const refused = await run([...argv, '--matmul-threads', bad, '--out', 'refused'], cwd);
+      expect(refused.code, bad).toBe(EXIT_USAGE);
+      expect(refused.err).toContain('--matmul-threads');
+    }
+  }, 120_000);
 
   test('draws well-formed SVG plots with the expected series', () => {
     const expected: Record<string, string[]> = {

@@ -9,6 +9,7 @@ import type { CliIO } from '../io.js';
 import { loadReferenceFile } from '../reference.js';
 import { environmentInfo } from '../environment.js';
 import { runJobsInWorkers } from '../jobs/pool.js';
+import { useProductThreads } from '../jobs/productThreads.js';
 import { type PreparedTask, type SeedModels, prepareTask, taskResult, trainSequentially } from '../reproduction.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ReproduceResults, type TaskResult } from '../results.js';
 import { taskTable } from '../table.js';
@@ -79,6 +80,13 @@ export const reproduceSpec: CommandSpec = {
         'Models trained at the same time, each on its own thread (the baseline and the HNN of a seed run side by side). Results are the same bits for any N.',
       defaultText: 'min(2, number of CPUs)',
     },
+    'matmul-threads': {
+      type: 'string',
+      value: 'N',
+      description:
+        'Threads for the large matrix products of each model being trained and of the plots, 1 or 2: with 2 a helper thread takes half of each product (the results are the same bits either way).',
+      defaultText: 'min(2, number of CPUs)',
+    },
     models: {
       type: 'string',
       value: 'LIST',
@@ -129,6 +137,13 @@ export interface ReproduceOptions {
   readonly quick: boolean;
   /** Models trained at the same time, each on its own thread. */
   readonly jobs: number;
+  /** Threads for the large products of each of those threads (and of the plots): 1 or 2. */
+  readonly matmulThreads: 1 | 2;
+}
+
+/** The `--matmul-threads` flag: 1 or 2, by default 2 where there are two CPUs or more. */
+function matmulThreadsFlag(values: FlagValues): 1 | 2 {
+  return integerFlag(values, 'matmul-threads', Math.min(2, availableParallelism()), 1, 2) as 1 | 2;
 }
 
 /** A folder name for the default output: the local date and time, e.g. 2026-11-22T13-05-09. */
@@ -154,6 +169,7 @@ export function reproduceOptions(values: FlagValues, io: CliIO): ReproduceOption
     evalTrajectories: integerFlag(values, 'eval-trajectories', quick ? 5 : 15, 1, 15),
     quick,
     jobs: integerFlag(values, 'jobs', Math.min(2, availableParallelism()), 1, 64),
+    matmulThreads: matmulThreadsFlag(values),
   };
 }
 
@@ -208,7 +224,7 @@ async function trainInWorkers(io: CliIO, task: PreparedTask, o: ReproduceOptions
     evalTrajectories: o.evalTrajectories,
   };
   const jobs = task.datasets.flatMap((d) => MODEL_KINDS.map((kind) => ({ ...common, kind, seed: d.seed })));
-  const results = await runJobsInWorkers(io, jobs, o.jobs);
+  const results = await runJobsInWorkers(io, jobs, o.jobs, o.matmulThreads);
   return task.datasets.map((_, i) => ({ baseline: results[2 * i], hnn: results[2 * i + 1] }));
 }
 
@@ -224,13 +240,18 @@ export async function runReproduce(argv: readonly string[], io: CliIO): Promise<
     io.stdout(commandHelp(reproduceSpec));
     return 0;
   }
-  if (values.models !== undefined) return runComparison(io, argv, comparisonOptions(values, io));
+  if (values.models !== undefined) {
+    const options = comparisonOptions(values, io);
+    await useProductThreads(matmulThreadsFlag(values));
+    return runComparison(io, argv, options);
+  }
   if (values.targets !== undefined) throw new UsageError('--targets applies to a comparison of --models only');
   if (values.noise !== undefined) throw new UsageError('--noise applies to a comparison of --models only');
   if (stringFlag(values, 'task') === 'pixels') return runPixelsReproduce(io, values);
   const o = reproduceOptions(values, io);
   const started = io.now();
   checkCanWriteIn(o.out);
+  await useProductThreads(o.matmulThreads); // this thread's products: sequential training and the plots
   const reference = loadReferenceFile();
   const note = profileNote(o);
   if (note !== undefined) io.stderr(`${note}\n`);

@@ -14,27 +14,36 @@ import type { WorkerMessage } from './workerEntry.js';
  */
 const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker.mjs' : './workerEntry.js';
 
-/** Starts one worker thread; it runs the jobs it is sent, one at a time. */
-function startWorker(io: CliIO): Worker {
-  return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: { isTTY: io.isTTY, columns: io.columns } });
+/** Starts one worker thread; it runs the jobs it is sent, one at a time, its products on `productThreads` threads. */
+function startWorker(io: CliIO, productThreads: 1 | 2): Worker {
+  const workerData = { isTTY: io.isTTY, columns: io.columns, productThreads };
+  return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData });
 }
 
 /**
  * Runs jobs on `concurrency` worker threads (one job per thread at a time), forwarding their output
  * to `io` (on a terminal, their progress bars share one line) and returning the results in the
- * order of `jobs`. The first failing job stops the pool with its error message.
+ * order of `jobs`. The first failing job stops the pool with its error message. With
+ * `productThreads` 2, each worker's large matrix products also use a helper thread (same bits).
  */
-export function runJobsInWorkers(io: CliIO, jobs: readonly ModelJob[], concurrency: number): Promise<ModelResult[]>;
+export function runJobsInWorkers(
+  io: CliIO,
+  jobs: readonly ModelJob[],
+  concurrency: number,
+  productThreads?: 1 | 2,
+): Promise<ModelResult[]>;
 /** Runs pixel-pendulum jobs the same way. */
 export function runJobsInWorkers(
   io: CliIO,
   jobs: readonly PixelJob[],
   concurrency: number,
+  productThreads?: 1 | 2,
 ): Promise<PixelModelResult[]>;
 export function runJobsInWorkers(
   io: CliIO,
   jobs: readonly (ModelJob | PixelJob)[],
   concurrency: number,
+  productThreads: 1 | 2 = 1,
 ): Promise<(ModelResult | PixelModelResult)[]> {
   const board = progressBoard(io);
   const results: (ModelResult | PixelModelResult)[] = new Array(jobs.length);
@@ -57,7 +66,7 @@ export function runJobsInWorkers(
       next += 1;
     };
     for (let w = 0; w < Math.min(concurrency, jobs.length); w++) {
-      const worker = startWorker(io);
+      const worker = startWorker(io, productThreads);
       workers.push(worker);
       const channel = board.channel(w);
       worker.on('message', (m: WorkerMessage) => {

@@ -3,6 +3,7 @@ import { describeError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { type PixelJob, runPixelJob } from '../pixels/pixelJob.js';
 import { type ModelJob, runModelJob } from './modelJob.js';
+import { useProductThreads } from './productThreads.js';
 
 /** Messages from a worker to the main thread. */
 export type WorkerMessage =
@@ -12,7 +13,9 @@ export type WorkerMessage =
 
 const port = parentPort;
 if (port === null) throw new Error('workerEntry must run in a worker thread');
-const { isTTY, columns } = workerData as { isTTY: boolean; columns: number };
+const { isTTY, columns, productThreads } = workerData as { isTTY: boolean; columns: number; productThreads: 1 | 2 };
+/** The helper thread for this worker's products, started before its first job. */
+const threadsReady = useProductThreads(productThreads);
 
 /** The worker's output goes to the main thread, which writes it (and draws the progress of all jobs). */
 const io: CliIO = {
@@ -25,8 +28,9 @@ const io: CliIO = {
   env: process.env,
 };
 
-port.on('message', ({ index, job }: { index: number; job: ModelJob | PixelJob }) => {
+port.on('message', async ({ index, job }: { index: number; job: ModelJob | PixelJob }) => {
   try {
+    await threadsReady;
     const result = job.task === 'pixels' ? runPixelJob(io, job) : runModelJob(io, job);
     port.postMessage({ type: 'result', index, result } satisfies WorkerMessage);
   } catch (error) {
