@@ -9,7 +9,7 @@ import type { CliIO } from '../io.js';
 import { loadReferenceFile } from '../reference.js';
 import { environmentInfo } from '../environment.js';
 import { runJobsInWorkers } from '../jobs/pool.js';
-import { useProductThreads } from '../jobs/productThreads.js';
+import { MATMUL_THREADS_FLAG, matmulThreadsFlag, useProductThreads } from '../jobs/productThreads.js';
 import { type PreparedTask, type SeedModels, prepareTask, taskResult, trainSequentially } from '../reproduction.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ReproduceResults, type TaskResult } from '../results.js';
 import { taskTable } from '../table.js';
@@ -80,13 +80,7 @@ export const reproduceSpec: CommandSpec = {
         'Models trained at the same time, each on its own thread (the baseline and the HNN of a seed run side by side). Results are the same bits for any N.',
       defaultText: 'min(2, number of CPUs)',
     },
-    'matmul-threads': {
-      type: 'string',
-      value: 'N',
-      description:
-        'Threads for the large matrix products of each model being trained and of the plots, 1 or 2: with 2 a helper thread takes half of each product (the results are the same bits either way).',
-      defaultText: 'min(2, number of CPUs)',
-    },
+    ...MATMUL_THREADS_FLAG,
     models: {
       type: 'string',
       value: 'LIST',
@@ -139,11 +133,6 @@ export interface ReproduceOptions {
   readonly jobs: number;
   /** Threads for the large products of each of those threads (and of the plots): 1 or 2. */
   readonly matmulThreads: 1 | 2;
-}
-
-/** The `--matmul-threads` flag: 1 or 2, by default 2 where there are two CPUs or more. */
-function matmulThreadsFlag(values: FlagValues): 1 | 2 {
-  return integerFlag(values, 'matmul-threads', Math.min(2, availableParallelism()), 1, 2) as 1 | 2;
 }
 
 /** A folder name for the default output: the local date and time, e.g. 2026-11-22T13-05-09. */

@@ -8,6 +8,7 @@ import { checkCanWriteIn, outputTarget } from '../outputFile.js';
 import { DATA_SOURCES, type DataSource, MODEL_KINDS, hyperparametersFor, parseTaskName, taskSpec } from '../tasks.js';
 import { modelMetaOf, trainModel } from '../training.js';
 import { isBeyondThePaper, trainBeyond } from '../comparison/trainCommand.js';
+import { MATMUL_THREADS_FLAG, matmulThreadsFlag, useProductThreads } from '../jobs/productThreads.js';
 import { DATA_COLUMN_FLAGS } from '../measured/dataFlags.js';
 import { isDataFile, runTrainOnData } from '../measured/trainOnData.js';
 
@@ -57,6 +58,7 @@ export const trainSpec: CommandSpec = {
       defaultText: './<task>-<model>-seed<S>.params.json (with --data FILE: ./<file>-<model>.params.json)',
     },
     ...DATA_COLUMN_FLAGS,
+    ...MATMUL_THREADS_FLAG,
   },
   details: [
     'The file holds the parameters in the liouville-params format with metadata: task, model kind, architecture, hyperparameters, seed, data source and final losses. `liouville simulate --params FILE` rolls the learned model out.',
@@ -76,12 +78,13 @@ export function checkDataSource(taskName: string, hasReference: boolean, source:
 }
 
 /** Runs `liouville train`; returns the exit status. */
-export function runTrain(argv: readonly string[], io: CliIO): number {
+export async function runTrain(argv: readonly string[], io: CliIO): Promise<number> {
   const values = parseFlags(trainSpec, argv);
   if (values.help) {
     io.stdout(commandHelp(trainSpec));
     return 0;
   }
+  await useProductThreads(matmulThreadsFlag(values));
   if (isDataFile(values.data)) return runTrainOnData(io, values, values.data);
   const dataOnly = Object.keys(DATA_COLUMN_FLAGS).find((name) => values[name] !== undefined);
   if (dataOnly !== undefined)
