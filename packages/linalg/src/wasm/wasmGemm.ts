@@ -67,6 +67,21 @@ function compiledModule(config: GemmConfig, shared = false): object {
 /** The layout of one product (WasmGemm's layout). */
 type Layout = { kc: number; mc: number; packedA: number; packedB: number };
 
+/**
+ * A product C = A·B (m×k by k×n) whose operands are in linear memory at byte addresses a, b, c,
+ * row-major (A stored transposed, k×m, with `aTransposed`).
+ */
+interface Product {
+  dtype: DType;
+  a: number;
+  aTransposed: boolean;
+  b: number;
+  c: number;
+  m: number;
+  k: number;
+  n: number;
+}
+
 /** Rows per chunk of a product shared with the helper thread (whole slivers of `rows`), or 0 to keep it on this thread. */
 function chunkRows(m: number, k: number, n: number, rows: number): number {
   if (m * k * n < PARALLEL_MIN_MULTIPLY_ADDS || m < 2 * rows) return 0;
@@ -170,42 +185,22 @@ export class WasmGemm {
   }
 
   /**
-   * C = A·B in `dtype` arithmetic on operands in linear memory (byte addresses; A, B and C
-   * row-major): for each block of kc steps packs B's panels, and for each block of mc rows packs
-   * A's slivers and runs the macro-kernel.
+   * C = A·B for a product in linear memory: on this thread, or in chunks of rows shared with the
+   * helper thread when there is one and the product is large enough.
    */
-  private compute(
-    dtype: DType,
-    at: ReturnType<WasmGemm['layout']>,
-    a: number,
-    aTransposed: boolean,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-  ) {
+  private compute(at: Layout, product: Product) {
+    const { dtype, m, k, n } = product;
     const rows = this.helper === null ? 0 : chunkRows(m, k, n, this.precisions[dtype].rows);
-    if (rows > 0 && this.share(dtype, at, a, aTransposed, b, c, m, k, n, rows)) return;
-    this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, 0, m);
+    if (rows > 0 && this.share(at, product, rows)) return;
+    this.computeRows(at, product, 0, m);
   }
 
   /**
    * Computes the product in chunks of `rows` rows taken by this thread and the helper (which packs
    * into its own scratch); false, computing nothing, if the helper is not ready.
    */
-  private share(
-    dtype: DType,
-    at: Layout,
-    a: number,
-    aTransposed: boolean,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    rows: number,
-  ): boolean {
+  private share(at: Layout, product: Product, rows: number): boolean {
+    const { dtype, a, aTransposed, b, c, m, k, n } = product;
     const helper = this.helper as NonNullable<WasmGemm['helper']>;
     const own = this.layout(dtype, m, k, n, helper.scratch, [false, false, false]);
     if (own.end > this.memory.buffer.byteLength) return false;
@@ -213,29 +208,17 @@ export class WasmGemm {
     const code = dtype === 'float64' ? 0 : 1;
     const fields = [code, a, aTransposed ? 1 : 0, b, c, m, k, n, rows, chunks, at.kc, at.mc, own.packedA, own.packedB];
     return helper.thread.share(fields, chunks, (i) =>
-      this.computeRows(dtype, at, a, aTransposed, b, c, m, k, n, i * rows, Math.min(m, (i + 1) * rows)),
+      this.computeRows(at, product, i * rows, Math.min(m, (i + 1) * rows)),
     );
   }
 
   /**
-   * Rows [rowStart, rowEnd) of C = A·B in `dtype` arithmetic on operands in linear memory (byte
-   * addresses; A, B and C row-major): for each block of kc steps packs B's panels, and for each
-   * block of mc rows packs A's slivers and runs the macro-kernel. (gemmWorker.js runs this loop on
-   * the helper thread.)
+   * Rows [rowStart, rowEnd) of C = A·B in the product's dtype arithmetic: for each block of kc
+   * steps packs B's panels, and for each block of mc rows packs A's slivers and runs the
+   * macro-kernel. (gemmWorker.js runs this loop on the helper thread.)
    */
-  private computeRows(
-    dtype: DType,
-    at: Layout,
-    a: number,
-    aTransposed: boolean,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    rowStart: number,
-    rowEnd: number,
-  ) {
+  private computeRows(at: Layout, product: Product, rowStart: number, rowEnd: number) {
+    const { dtype, a, aTransposed, b, c, m, k, n } = product;
     const { bytes, packA, packAT, packB, macro } = this.precisions[dtype];
     const [lda, ldb] = [k * bytes, n * bytes];
     // A stored transposed (k×m) is packed from its rows into the same slivers.
@@ -298,7 +281,7 @@ export class WasmGemm {
     if (!this.reserve(at.end)) return false;
     this.copyIn(dtype, a, aOffset, m, k, false, at.a);
     this.copyIn(dtype, b, bOffset, k, n, transposeB, at.b);
-    this.compute(dtype, at, at.a, transposeA, at.b, at.c, m, k, n);
+    this.compute(at, { dtype, a: at.a, aTransposed: transposeA, b: at.b, c: at.c, m, k, n });
     const bytes = this.precisions[dtype].bytes;
     c.set(this.views[dtype].subarray(at.c / bytes, at.c / bytes + m * n), cOffset);
     return true;
@@ -355,7 +338,7 @@ export class WasmGemm {
     if (!inPlace[1]) this.copyIn(dtype, b, bOffset, k, n, transposeB, at.b);
     const addresses = [inPlace[0] ? address(a, aOffset) : at.a, inPlace[1] ? address(b, bOffset) : at.b];
     const cAt = inPlace[2] ? address(c, cOffset) : at.c;
-    this.compute(dtype, at, addresses[0], transposeA, addresses[1], cAt, m, k, n);
+    this.compute(at, { dtype, a: addresses[0], aTransposed: transposeA, b: addresses[1], c: cAt, m, k, n });
     if (!inPlace[2]) c.set(this.views[dtype].subarray(at.c / bytes, at.c / bytes + m * n), cOffset);
     return true;
   }
