@@ -35,7 +35,7 @@ export class BatchTracer extends Tracer {
   /** A value shared by every example has one; a batched one has a value per example, so none (BatchedValueError). */
   override concreteTensor(operation: string): Tensor {
     if (this.batchDim !== null) throw new BatchedValueError(operation);
-    return this.primal instanceof Tracer ? this.primal.concreteTensor(operation) : this.primal;
+    return super.concreteTensor(operation);
   }
 }
 
