@@ -40,6 +40,7 @@ import {
   sub,
   tan,
   tanh,
+  tanhOf,
   tensor,
   where,
   zeros,
@@ -191,7 +192,8 @@ const unaryOps: Array<[string, Unary, (x: number) => number]> = [
   ['sin', sin, Math.sin],
   ['cos', cos, Math.cos],
   ['tan', tan, Math.tan],
-  ['tanh', tanh, Math.tanh],
+  // Liouville's own tanh, within 2 ulp of Math.tanh (test/tanh.test.ts).
+  ['tanh', tanh, tanhOf],
   // biome-ignore lint/complexity/useMathMinMax: relu maps NaN to 0, unlike Math.max(x, 0)
   ['relu', relu, (x) => (x > 0 ? x : 0)],
   ['heaviside', heaviside, (x) => (x > 0 ? 1 : 0)],

@@ -63,6 +63,21 @@ export const SimdOp = {
   f32x4Mul: 0xe6,
   f64x2Add: 0xf0,
   f64x2Mul: 0xf2,
+  // Used by the tanh kernel (tanhLanes.ts).
+  v128Const: 0x0c,
+  v128Store64Lane: 0x5b,
+  v128Load64Zero: 0x5d,
+  f32x4DemoteF64x2Zero: 0x5e,
+  f64x2PromoteLowF32x4: 0x5f,
+  f64x2Eq: 0x47,
+  f64x2Lt: 0x49,
+  v128Bitselect: 0x52,
+  i64x2Shl: 0xcb,
+  f64x2Abs: 0xec,
+  f64x2Neg: 0xed,
+  f64x2Sub: 0xf1,
+  f64x2Div: 0xf3,
+  f64x2Min: 0xf4,
 } as const;
 
 const SIMD_PREFIX = 0xfd;

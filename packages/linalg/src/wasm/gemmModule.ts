@@ -1,5 +1,6 @@
 import { FunctionBody, Op, SimdOp, ValType, assembleModule } from './assembler.js';
 import { packA, packAT, packB } from './gemmPacking.js';
+import { tanhBody } from './tanhLanes.js';
 
 /**
  * The WebAssembly SIMD matmul kernels, generated as bytecode: C (m×n) = A (m×k) · B (k×n), all
@@ -90,6 +91,8 @@ const i32 = ValType.i32;
 /** Function indices of the tiles for each row count 1..R: full width, one vector, one scalar column. */
 interface TileSet {
   full: number[];
+  /** Full tiles reading B in place (row stride ldb), for products of a few rows. */
+  fullInPlace: number[];
   one: number[];
   scalar: number[];
 }
@@ -192,8 +195,11 @@ function tile(prec: Precision, rows: number, vectors: number, packed: boolean): 
  * L1 while the slivers of the A block (kept small enough for L2 by the caller) stream past it —
  * the loop order of Goto & van de Geijn §6. The last n mod W columns read B in place.
  * Parameters: packedA, packedB, pb (B in place), pc, m, kc, n, ldc, accumulate.
+ * With `bInPlace`, every column reads B in place and packedB is ignored: for a product of a few
+ * rows, each panel would be read once or twice after packing, so packing it costs more than it
+ * saves (it was most of the time of a learned field's Newton iterations at one state).
  */
-function macroKernel(prec: Precision, shape: TileShape, tiles: TileSet): FunctionBody {
+function macroKernel(prec: Precision, shape: TileShape, tiles: TileSet, bInPlace = false): FunctionBody {
   const f = new FunctionBody([i32, i32, i32, i32, i32, i32, i32, i32, i32]);
   const [packedA, packedB, pb, pc, m, kc, n, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const R = shape.rows;
@@ -232,15 +238,18 @@ function macroKernel(prec: Precision, shape: TileShape, tiles: TileSet): Functio
         .emit(Op.i32Eq)
         .ifThen(() => call(fns[r]));
   };
+  const inPlace = () => f.get(pb).get(j).i32(prec.bytes).emit(Op.i32Mul, Op.i32Add);
   f.get(packedB).set(bCol);
   f.whileLoop(
     () => f.get(j).i32(width).emit(Op.i32Add).get(n).emit(Op.i32LeU),
     () => {
-      rowSweep(
-        tiles.full,
-        () => f.get(bCol),
-        () => f.i32(0),
-      );
+      if (bInPlace) rowSweep(tiles.fullInPlace, inPlace, () => f.get(ldb));
+      else
+        rowSweep(
+          tiles.full,
+          () => f.get(bCol),
+          () => f.i32(0),
+        );
       f.increment(bCol, () =>
         f
           .get(kc)
@@ -250,7 +259,6 @@ function macroKernel(prec: Precision, shape: TileShape, tiles: TileSet): Functio
       f.increment(j, () => f.i32(width));
     },
   );
-  const inPlace = () => f.get(pb).get(j).i32(prec.bytes).emit(Op.i32Mul, Op.i32Add);
   const edge = (count: number, fns: number[]) =>
     f.whileLoop(
       () => f.get(j).i32(count).emit(Op.i32Add).get(n).emit(Op.i32LeU),
@@ -281,9 +289,10 @@ type ModuleFunctions = { body: FunctionBody; exportName?: string }[];
 
 /** Appends the tiles, packing routines and macro-kernel of one precision (exported as packA_f64, packB_f64, macro_f64, …). */
 function addPrecision(functions: ModuleFunctions, prec: Precision, shape: TileShape): void {
-  const tiles: TileSet = { full: [], one: [], scalar: [] };
+  const tiles: TileSet = { full: [], fullInPlace: [], one: [], scalar: [] };
   for (let r = 1; r <= shape.rows; r++) {
     tiles.full[r] = functions.push({ body: tile(prec, r, shape.vectors, true) }) - 1;
+    tiles.fullInPlace[r] = functions.push({ body: tile(prec, r, shape.vectors, false) }) - 1;
     tiles.one[r] = functions.push({ body: tile(prec, r, 1, false) }) - 1;
     tiles.scalar[r] = functions.push({ body: tile(prec, r, 0, false) }) - 1;
   }
@@ -291,11 +300,12 @@ function addPrecision(functions: ModuleFunctions, prec: Precision, shape: TileSh
   functions.push({ body: packAT(prec, shape), exportName: `packAT_${prec.name}` });
   functions.push({ body: packB(prec, shape), exportName: `packB_${prec.name}` });
   functions.push({ body: macroKernel(prec, shape, tiles), exportName: `macro_${prec.name}` });
+  functions.push({ body: macroKernel(prec, shape, tiles, true), exportName: `macroInPlace_${prec.name}` });
 }
 
 /**
- * The module's bytes: exports `memory` and, for f64 and f32, `packA_*`, `packAT_*`, `packB_*` and
- * `macro_*`. With `sharedMaximumPages`, the memory is imported as `env.memory`, shared, of up to
+ * The module's bytes: exports `memory` and, for f64 and f32, `packA_*`, `packAT_*`, `packB_*`,
+ * `macro_*`, `macroInPlace_*` and `tanh_*` (tanhLanes.ts). With `sharedMaximumPages`, the memory is imported as `env.memory`, shared, of up to
  * that many pages (for instances on two threads over the same memory); otherwise it is the
  * module's own.
  */
@@ -303,6 +313,9 @@ export function gemmModuleBytes(config: GemmConfig = DEFAULT_GEMM_CONFIG, shared
   const functions: ModuleFunctions = [];
   addPrecision(functions, F64, config.f64);
   addPrecision(functions, F32, config.f32);
+  // tanh lives in this module so that it works on the same memory as the products (a compiled
+  // program's buffers, in place).
+  functions.push({ body: tanhBody('f64'), exportName: 'tanh_f64' }, { body: tanhBody('f32'), exportName: 'tanh_f32' });
   const sharedMemory = sharedMaximumPages === undefined ? undefined : { maximumPages: sharedMaximumPages };
   return assembleModule({ functions, memoryExport: 'memory', initialPages: 1, sharedMemory });
 }

@@ -52,6 +52,14 @@ export class MatmulArena {
   }
 
   /**
+   * out[i] = tanh(x[i]) on the arena's kernel (the bits of tanhOf): arrays of the arena in place,
+   * others through its scratch; false, computing nothing, when the scratch is too small for them.
+   */
+  tanh(dtype: DType, x: TypedArray, out: TypedArray): boolean {
+    return this.gemm.tanh(dtype, x, out, this.arrayBytes, false);
+  }
+
+  /**
    * C = op(A)·op(B) for m×k by k×n blocks at the given element offsets, as the WebAssembly kernel's
    * `matmul`; false, computing nothing, when the scratch is too small (the caller then uses the
    * shared kernel). Requires m, k, n ≥ 1.

@@ -2,6 +2,8 @@ import type { DType, TypedArray } from '../Tensor.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { type GemmConfig, type TileShape, DEFAULT_GEMM_CONFIG, gemmModuleBytes } from './gemmModule.js';
 import { ArenaHelper, MAX_CHUNKS, MIN_CHUNK_ROWS, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
+import { TANH_ELEMENTS_PER_STEP } from './tanhLanes.js';
+import { tanhOf } from '../tanh.js';
 
 const PAGE_BYTES = 65536;
 /** Largest linear memory used, so every byte address is a non-negative i32; bigger products fall back to JavaScript. */
@@ -20,6 +22,8 @@ type Macro = (
   ldc: number,
   accumulate: number,
 ) => void;
+
+type Tanh = (input: number, output: number, steps: number) => void;
 
 /** Cache blocking: k is cut into blocks of `kc`, and m into blocks whose A block (rows × kc) takes about `aBlockBytes`. */
 export interface Blocking {
@@ -45,6 +49,8 @@ interface Precision {
   packAT: PackA;
   packB: PackB;
   macro: Macro;
+  macroInPlace: Macro;
+  tanh: Tanh;
 }
 
 const modules = new Map<string, object>();
@@ -82,6 +88,14 @@ interface Product {
   n: number;
 }
 
+/**
+ * Products of at most this many rows read B in place instead of packing it (macroInPlace): each
+ * panel would serve one or two slivers of A, not enough to repay copying it. Measured through
+ * matmulInto on m×k·k×n float64 products (k, n of 200 and 750): 1 row 17 µs in place against 25
+ * packed (200×200), 4 rows 30–38 against 37–40, even from about 16 rows on.
+ */
+const B_IN_PLACE_MAX_ROWS = 8;
+
 /** Rows per chunk of a product shared with the helper thread (whole slivers of `rows`), or 0 to keep it on this thread. */
 function chunkRows(m: number, k: number, n: number, rows: number): number {
   if (m * k * n < PARALLEL_MIN_MULTIPLY_ADDS || m < 2 * rows) return 0;
@@ -115,7 +129,7 @@ export class WasmGemm {
     const module = compiledModule(config, sharedMemory !== undefined);
     const imports = sharedMemory === undefined ? {} : { env: { memory: sharedMemory } };
     const instance = new wasmApi.Instance(module, imports);
-    const exports = instance.exports as { memory: WasmMemory } & Record<string, PackA & PackB & Macro>;
+    const exports = instance.exports as { memory: WasmMemory } & Record<string, PackA & PackB & Macro & Tanh>;
     this.memory = exports.memory;
     const precision = (bytes: number, lanes: number, name: string, shape: TileShape): Precision => ({
       bytes,
@@ -125,6 +139,8 @@ export class WasmGemm {
       packAT: exports[`packAT_${name}`],
       packB: exports[`packB_${name}`],
       macro: exports[`macro_${name}`],
+      macroInPlace: exports[`macroInPlace_${name}`],
+      tanh: exports[`tanh_${name}`],
     });
     this.precisions = { float64: precision(8, 2, 'f64', config.f64), float32: precision(4, 4, 'f32', config.f32) };
     this.views = this.makeViews();
@@ -219,8 +235,9 @@ export class WasmGemm {
    */
   private computeRows(at: Layout, product: Product, rowStart: number, rowEnd: number) {
     const { dtype, a, aTransposed, b, c, m, k, n } = product;
-    const { bytes, packA, packAT, packB, macro } = this.precisions[dtype];
+    const { bytes, packA, packAT, packB, macro, macroInPlace } = this.precisions[dtype];
     const [lda, ldb] = [k * bytes, n * bytes];
+    const bInPlace = rowEnd - rowStart <= B_IN_PLACE_MAX_ROWS;
     // A stored transposed (k×m) is packed from its rows into the same slivers.
     const pack = (i0: number, p0: number, mb: number, kb: number) =>
       aTransposed
@@ -230,11 +247,21 @@ export class WasmGemm {
       // Each entry of C is accumulated in the order p = 0, 1, …, k−1 across blocks too: the later
       // blocks start from the partial sums stored in C (accumulate = 1).
       const kb = Math.min(at.kc, k - p0);
-      packB(b + p0 * ldb, at.packedB, kb, n, ldb);
+      if (!bInPlace) packB(b + p0 * ldb, at.packedB, kb, n, ldb);
       for (let i0 = rowStart; i0 < rowEnd; i0 += at.mc) {
         const mb = Math.min(at.mc, rowEnd - i0);
         pack(i0, p0, mb, kb);
-        macro(at.packedA, at.packedB, b + p0 * ldb, c + i0 * ldb, mb, kb, n, ldb, p0 > 0 ? 1 : 0);
+        (bInPlace ? macroInPlace : macro)(
+          at.packedA,
+          at.packedB,
+          b + p0 * ldb,
+          c + i0 * ldb,
+          mb,
+          kb,
+          n,
+          ldb,
+          p0 > 0 ? 1 : 0,
+        );
       }
     }
   }
@@ -340,6 +367,33 @@ export class WasmGemm {
     const cAt = inPlace[2] ? address(c, cOffset) : at.c;
     this.compute(at, { dtype, a: addresses[0], aTransposed: transposeA, b: addresses[1], c: cAt, m, k, n });
     if (!inPlace[2]) c.set(this.views[dtype].subarray(at.c / bytes, at.c / bytes + m * n), cOffset);
+    return true;
+  }
+
+  /**
+   * out[i] = tanh(x[i]) for every element of `x` (`out` as long, both of `dtype`): the SIMD kernel
+   * on whole steps of TANH_ELEMENTS_PER_STEP elements, tanhOf on the rest, the same bits either way.
+   * An array in this instance's memory is read or written in place; another goes through the memory
+   * from byte address `scratch` up, which grows to fit when `grow` (never for an arena, whose views
+   * must stay valid). Returns false, computing nothing, when the scratch does not fit.
+   */
+  tanh(dtype: DType, x: TypedArray, out: TypedArray, scratch: number, grow: boolean): boolean {
+    const n = x.length;
+    const steps = Math.floor(n / TANH_ELEMENTS_PER_STEP);
+    const head = steps * TANH_ELEMENTS_PER_STEP;
+    if (steps > 0) {
+      const { bytes, tanh } = this.precisions[dtype];
+      const [xInPlace, outInPlace] = [this.holds(x, dtype), this.holds(out, dtype)];
+      const at = align16(scratch);
+      const end = xInPlace && outInPlace ? 0 : at + head * bytes;
+      if (end > this.memory.buffer.byteLength && !(grow && this.reserve(end))) return false;
+      const view = this.views[dtype];
+      if (!xInPlace) view.set(x.subarray(0, head), at / bytes);
+      const to = outInPlace ? out.byteOffset : at;
+      tanh(xInPlace ? x.byteOffset : at, to, steps);
+      if (!outInPlace) out.set(view.subarray(at / bytes, at / bytes + head));
+    }
+    for (let i = head; i < n; i++) out[i] = tanhOf(x[i]);
     return true;
   }
 

@@ -1,6 +1,6 @@
 import { jsMatmulKernels } from '../jsMatmulKernel.js';
 import type { MatmulKernel } from '../kernels.js';
-import type { DType } from '../Tensor.js';
+import type { DType, TypedArray } from '../Tensor.js';
 import { wasmApi } from './engine.js';
 import { simdProbeBytes } from './gemmModule.js';
 import { WasmGemm } from './wasmGemm.js';
@@ -69,3 +69,11 @@ export const wasmMatmulKernels: Readonly<Record<DType, MatmulKernel>> = {
   float64: wasmMatmulKernel('float64'),
   float32: wasmMatmulKernel('float32'),
 };
+
+/**
+ * out[i] = tanh(x[i]) on the shared instance's SIMD kernel (the bits of tanhOf), copying through
+ * its memory; false, computing nothing, where WebAssembly SIMD is unavailable or memory cannot grow.
+ */
+export function wasmTanh(dtype: DType, x: TypedArray, out: TypedArray): boolean {
+  return wasmSimdSupported() && sharedGemm().tanh(dtype, x, out, 0, true);
+}
