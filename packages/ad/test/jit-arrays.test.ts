@@ -321,6 +321,28 @@ describe('jit on large tensors', () => {
       );
     });
 
+    test('weights closed over (constants a product reads, kept in its memory) give eager bits on every call', () => {
+      // A learned field at one state, as a rollout calls it thousands of times: the constants are
+      // copied once when compiled, so later calls must still read them whole and unchanged.
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 20, max: 90 }), seedArb, (rows, width, seed) => {
+          const w1 = seeded([2, width], seed, dtype, 1, false);
+          const w2 = seeded([width, width], seed + 1, dtype, 1, false);
+          const b2 = seeded([width], seed + 2, dtype, 1, false);
+          const field = (x: Value) => {
+            const energy = (z: Value) => sum(tanh(add(matmul(tanh(matmul(z, w1)), w2), b2)));
+            return grad(energy)(x);
+          };
+          const compiled = jit(field);
+          for (let call = 0; call < 3; call++) {
+            const x = seeded([rows, 2], seed + 3 + call, dtype, 1, false);
+            expectSameBits(compiled(x), field(x));
+          }
+        }),
+        { numRuns: 10 },
+      );
+    });
+
     test('random fused chains over broadcast operands equal eager evaluation bit for bit', () => {
       const ops: ((u: Value, v: Value) => Value)[] = [
         (u, v) => add(u, v),

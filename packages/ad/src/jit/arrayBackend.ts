@@ -1,4 +1,13 @@
-import { MatmulArena, Tensor, type TypedArray, allocate, getMatmulBackend, matmulInto } from '@liouville/linalg';
+import {
+  MatmulArena,
+  Tensor,
+  type TypedArray,
+  allocate,
+  getMatmulBackend,
+  matmulInto,
+  tanhInto,
+  tanhOf,
+} from '@liouville/linalg';
 import { rules } from '../rules/index.js';
 import { arrayName, clusterSource } from './arrayCodegen.js';
 import { concatSource } from './arrayConcat.js';
@@ -23,9 +32,10 @@ import type { Equation, LoopEquation, Program, Var } from './ir.js';
 type Run = (inputs: readonly Tensor[]) => Tensor[];
 type ArrayFn = (...arrays: TypedArray[]) => TypedArray;
 
-/** Runtime tables the generated code calls: matmul steps, eager kernels, loops. */
+/** Runtime tables the generated code calls: matmul and tanh steps, eager kernels, loops. */
 interface Tables {
   readonly matmuls: ((a: TypedArray, b: TypedArray, out: TypedArray) => void)[];
+  readonly tanhs: ((x: TypedArray, out: TypedArray) => void)[];
   readonly fallbacks: ArrayFn[];
   readonly loops: ((...arrays: TypedArray[]) => TypedArray[])[];
 }
@@ -46,9 +56,9 @@ type MatmulStep = Extract<Step, { kind: 'matmul' }>;
 
 /**
  * The arena of a program with matrix products (null without one, or off the 'wasm' backend): room
- * for its buffers and scratch for its largest product, all rows of a batch stacked.
+ * for its buffers, `extraBytes` more, and scratch for its largest product, all rows of a batch stacked.
  */
-function matmulArena(schedule: Schedule, plan: MemoryPlan): MatmulArena | null {
+function matmulArena(schedule: Schedule, plan: MemoryPlan, extraBytes: number): MatmulArena | null {
   const products = schedule.steps.filter((s): s is MatmulStep => s.kind === 'matmul');
   if (products.length === 0 || getMatmulBackend() !== 'wasm') return null;
   const scratch = Math.max(
@@ -58,7 +68,35 @@ function matmulArena(schedule: Schedule, plan: MemoryPlan): MatmulArena | null {
       return MatmulArena.scratchBytes(out.dtype, Math.max(1, out.size / Math.max(1, n)), k, n);
     }),
   );
-  return MatmulArena.create(bufferBytes(plan), scratch);
+  return MatmulArena.create(bufferBytes(plan) + extraBytes, scratch);
+}
+
+const byteSize = (v: Var) => Math.ceil((v.size * (v.dtype === 'float64' ? 8 : 4)) / 16) * 16;
+
+/** The constants a product reads (the weights a traced function closed over, say). */
+function productConstants(program: Program, schedule: Schedule): Program['constants'] {
+  const read = new Set(schedule.steps.flatMap((s) => (s.kind === 'matmul' ? [s.a.base.id, s.b.base.id] : [])));
+  return program.constants.filter((c) => read.has(c.variable.id));
+}
+
+/**
+ * The arrays of a program's constants. Those a product reads are copied once into the arena, after
+ * the buffers, so that no call copies them in again (constants, like every tensor, never change).
+ */
+function constantArrays(
+  program: Program,
+  inArena: Program['constants'],
+  arena: MatmulArena | null,
+  plan: MemoryPlan,
+): TypedArray[] {
+  let offset = bufferBytes(plan);
+  return program.constants.map((c) => {
+    if (arena === null || !inArena.includes(c)) return c.value.data;
+    const copy = arena.array(c.variable.dtype, offset, c.variable.size);
+    copy.set(c.value.data);
+    offset += byteSize(c.variable);
+    return copy;
+  });
 }
 
 /** The eager kernel of an equation over arrays; a result sharing memory with an argument is copied (it may be a reused buffer). */
@@ -108,7 +146,7 @@ function generate(
   compile: (p: Program) => Run,
   arena: MatmulArena | null,
 ): { source: string; tables: Tables } {
-  const tables: Tables = { matmuls: [], fallbacks: [], loops: [] };
+  const tables: Tables = { matmuls: [], tanhs: [], fallbacks: [], loops: [] };
   const functions: string[] = [];
   const lines: string[] = [];
   for (const [k, v] of program.inputs.entries()) lines.push(`const ${arrayName(v)} = I[${k}];`);
@@ -142,6 +180,10 @@ function generate(
         lines.push(`M[${tables.matmuls.length}](${args([step.a.base, step.b.base, step.out])});`);
         tables.matmuls.push(matmulStep(step, arena));
         break;
+      case 'tanh':
+        lines.push(`H[${tables.tanhs.length}](${args([step.x, step.out])});`);
+        tables.tanhs.push((x, out) => tanhInto(x, out, arena));
+        break;
       case 'fallback':
         lines.push(`const ${arrayName(step.eq.out)} = F[${tables.fallbacks.length}](${args(step.reads)});`);
         tables.fallbacks.push(fallbackStep(step.eq));
@@ -171,16 +213,23 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
   const schedule = new Scheduler(program).run();
   const plan = planMemory(schedule);
   const pooled = [...plan.storage].filter(([, s]) => s.kind === 'pooled').map(([id]) => id);
-  const arena = matmulArena(schedule, plan);
+  const resident = productConstants(program, schedule);
+  const arena = matmulArena(
+    schedule,
+    plan,
+    resident.reduce((total, c) => total + byteSize(c.variable), 0),
+  );
   const { source, tables } = generate(program, schedule, plan, pooled, compile, arena);
   const url = `\n//# sourceURL=liouville-jit-arrays-${programCount++}.js`;
-  const factory = new Function('M', 'F', 'L', `${source}${url}`) as (
+  const factory = new Function('M', 'H', 'F', 'L', 'T', `${source}${url}`) as (
     m: Tables['matmuls'],
+    h: Tables['tanhs'],
     f: Tables['fallbacks'],
     l: Tables['loops'],
+    t: typeof tanhOf,
   ) => (inputs: readonly TypedArray[], constants: readonly TypedArray[], views: readonly TypedArray[]) => TypedArray[];
-  const run = factory(tables.matmuls, tables.fallbacks, tables.loops);
-  const constants = program.constants.map((c) => c.value.data);
+  const run = factory(tables.matmuls, tables.tanhs, tables.fallbacks, tables.loops, tanhOf);
+  const constants = constantArrays(program, resident, arena, plan);
   const byId = allocateViews(plan, arena);
   const views = pooled.map((id) => byId.get(id) as TypedArray);
   const shapes = program.outputs.map((v) => v.shape);

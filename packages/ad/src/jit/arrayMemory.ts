@@ -54,6 +54,7 @@ function stepWrites(step: Step, clusters: MemoryPlan['clusters']): Var[] {
       return [...members.map((m) => m.out), ...outputs.scratch.values()];
     }
     case 'matmul':
+    case 'tanh':
       return [step.out];
     case 'concat':
       return [step.eq.out];

@@ -4,7 +4,8 @@ import type { BinaryPrimitive, ComparisonPrimitive, UnaryPrimitive } from '../pr
 /**
  * The per-element arithmetic of the elementwise primitives, as JavaScript expressions in `x`
  * (and `y`): the same expressions as the eager kernels of @liouville/linalg (elementwise.ts), so
- * compiled and eager code compute the same bits. Built only from these fixed strings and the
+ * compiled and eager code compute the same bits. tanh calls linalg's `tanhOf`, which the
+ * generated functions receive as the parameter `T`. Built only from these fixed strings and the
  * compiler's own identifiers and numbers, never from user input.
  */
 export const UNARY: Readonly<Record<UnaryPrimitive, (x: string) => string>> = {
@@ -17,7 +18,8 @@ export const UNARY: Readonly<Record<UnaryPrimitive, (x: string) => string>> = {
   square: (x) => `${x} * ${x}`,
   sin: (x) => `Math.sin(${x})`,
   cos: (x) => `Math.cos(${x})`,
-  tanh: (x) => `Math.tanh(${x})`,
+  // linalg's tanhOf, which generated code receives as T (compile.ts, arrayBackend.ts).
+  tanh: (x) => `T(${x})`,
   abs: (x) => `Math.abs(${x})`,
   sign: (x) => `Math.sign(${x})`,
   sigmoid: (x) => `(${x} >= 0 ? 1 / (1 + Math.exp(-${x})) : Math.exp(${x}) / (1 + Math.exp(${x})))`,
