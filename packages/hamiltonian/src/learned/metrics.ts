@@ -1,4 +1,4 @@
-import { type Value, primalTensor, reshape } from '@liouville/ad';
+import { type Tree, type Value, flatten, primalTensor, reshape } from '@liouville/ad';
 import { dopri5, type Dopri5Options, type Step, integrate, jitWhenHot } from '@liouville/integrators';
 import { InvalidArgumentError, Tensor, concat, linspace, slice, stack } from '@liouville/linalg';
 import type { MlpParams } from '@liouville/nn';
@@ -55,12 +55,18 @@ export function dopri5Rollout(field: (x: Tensor) => Tensor, options: Dopri5Optio
 
 /**
  * A learned field as a function of one state [2n] → [2n], for rollouts: compiled after its first
- * calls, with the parameters an argument of the program (the same bits as evaluating it as written).
+ * calls (the same bits as evaluating it as written). Concrete parameters are constants of the
+ * program, which keeps them where its products read them instead of copying them in on every call
+ * (a rollout makes thousands); parameters being differentiated are arguments of it.
  */
 export function modelField(model: FieldModel, params: Readonly<MlpParams<Value>>): (x: Tensor) => Tensor {
-  const field = jitWhenHot((x: Value, theta: Readonly<MlpParams<Value>>) =>
-    reshape(model.timeDerivative(theta, reshape(x, [1, x.size])), [x.size]),
-  );
+  const at = (x: Value, theta: Readonly<MlpParams<Value>>) =>
+    reshape(model.timeDerivative(theta, reshape(x, [1, x.size])), [x.size]);
+  if (flatten(params as Tree).leaves.every((leaf) => leaf instanceof Tensor)) {
+    const field = jitWhenHot((x: Value) => at(x, params));
+    return (x) => primalTensor(field(x));
+  }
+  const field = jitWhenHot(at);
   return (x) => primalTensor(field(x, params));
 }
 
