@@ -80,7 +80,10 @@ export function paramsFileName(task: TaskName, seed: number, kind: ModelKind): s
   return join('params', `${task}-seed${seed}-${kind}.params.json`);
 }
 
-/** Trains, saves and evaluates one model of one seed; `truths` are the task's true rollouts (shared). */
+/**
+ * Trains, saves and evaluates one model of one seed; `truths` are the task's true rollouts (shared).
+ * `onSaved` is called once the parameter file is written, before the evaluation starts.
+ */
 export function runModel(
   io: CliIO,
   task: PreparedTask,
@@ -89,6 +92,7 @@ export function runModel(
   h: Hyperparameters,
   o: Pick<RunOptions, 'out'>,
   truths: ReadonlyMap<string, Rollout>,
+  onSaved?: () => void,
 ): ModelResult {
   const label = `${task.spec.name} seed ${data.seed} ${kind}`;
   const trained = trainModel(io, task.spec, kind, data.seed, data.dataset, h, label);
@@ -97,6 +101,7 @@ export function runModel(
   saveTrainedModel(join(o.out, paramsFile), trained.params, meta, io.env);
   const started = io.now();
   io.stderr(`${label} measuring energy MSE…\n`);
+  onSaved?.();
   const energy = evaluateEnergies(task.protocol, truths, { model: trained.model, params: trained.params });
   const evalSeconds = (io.now() - started) / 1000;
   const headline = energy.energy === undefined ? '' : ` energy MSE ${energy.energy.mean.toExponential(3)}`;
@@ -115,7 +120,7 @@ export function runModel(
 }
 
 /** What results.json records about a trajectory set. */
-function setInfo(set: TrajectorySet): SetInfo {
+export function setInfo(set: TrajectorySet): SetInfo {
   const common = {
     key: set.key,
     kind: set.kind,

@@ -135,6 +135,26 @@ describe('reproduce', () => {
     for (const file of PLOTS) expect(digest(join(cwd, 'replot', file)), file).toBe(digest(join(out, file)));
   }, 60_000);
 
+  test('draws the plots during the evaluation, the same files as a --jobs 1 run that draws them at the end', async () => {
+    const argv = ['reproduce', '--task', 'spring', '--steps', '20', '--eval-trajectories', '1'];
+    const sequential = await run([...argv, '--jobs', '1', '--out', 'sequential'], cwd);
+    expect(sequential.code).toBe(0);
+    // On worker threads the figures are computed once both models are saved, before the plots are written.
+    const ahead = "spring: computing the plots' trajectories while the workers finish…";
+    expect(result.err).toContain(ahead);
+    expect(result.err.indexOf(ahead)).toBeLessThan(result.err.indexOf('spring: rendering plots…'));
+    expect(sequential.err).not.toContain(ahead);
+    const files = filesUnder(out).filter((f) => f !== 'results.json');
+    expect(filesUnder(join(cwd, 'sequential'))).toEqual(filesUnder(out));
+    for (const file of files) {
+      expect(readFileSync(join(cwd, 'sequential', file)).equals(readFileSync(join(out, file))), file).toBe(true);
+    }
+    // Every recorded figure but the timings.
+    const untimed = (r: ReproduceResults) =>
+      JSON.stringify(r.tasks, (key, value) => (key === 'timing' || key === 'seconds' ? undefined : value));
+    expect(untimed(readResults(join(cwd, 'sequential')))).toBe(untimed(results));
+  }, 120_000);
+
   test('fails with exit 1 when a saved parameter file is corrupt, writing no plot', async () => {
     const params = join(out, 'params/spring-seed0-hnn.params.json');
     const original = readFileSync(params, 'utf8');

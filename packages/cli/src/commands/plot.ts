@@ -7,10 +7,10 @@ import { checkCanWriteIn } from '../outputFile.js';
 import { commandHelp } from '../help.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../modelFile.js';
-import { renderTaskPlots } from '../plots/figures.js';
+import { type NamedFigures, renderTaskPlots } from '../plots/figures.js';
 import type { PlotModels } from '../plots/plotData.js';
 import { type ReproduceResults, type TaskResult, readResults } from '../results.js';
-import { type TaskName, parseTaskName, taskSpec } from '../tasks.js';
+import { type ModelKind, type TaskName, parseTaskName, taskSpec } from '../tasks.js';
 
 /** `liouville plot`: re-render the figures of a reproduction. */
 export const plotSpec: CommandSpec = {
@@ -45,48 +45,55 @@ export const plotSpec: CommandSpec = {
   ],
 };
 
-/** The two models of a task's first seed, loaded from the results folder. */
-function plotModels(folder: string, task: TaskResult): PlotModels {
-  const seed = task.seeds[0];
-  const load = (file: string, model: 'baseline' | 'hnn') => {
-    const loaded = loadModel(join(folder, file), { task: task.task, model });
+/** The two models of a task's first seed, loaded from the results folder (`files` relative to it). */
+export function loadPlotModels(folder: string, task: TaskName, files: Readonly<Record<ModelKind, string>>): PlotModels {
+  const load = (model: ModelKind) => {
+    const loaded = loadModel(join(folder, files[model]), { task, model });
     return { model: loaded.model, params: loaded.params };
   };
-  return {
-    baseline: load(seed.models.baseline.paramsFile, 'baseline'),
-    hnn: load(seed.models.hnn.paramsFile, 'hnn'),
-  };
+  return { baseline: load('baseline'), hnn: load('hnn') };
 }
 
 /** The real pendulum's measured test segment (states and times from its first sample). */
-function measuredSegment(dataset: Dataset): { states: Tensor; times: number[] } {
+export function measuredSegment(dataset: Dataset): { states: Tensor; times: number[] } {
   const t = dataset.test.t as Tensor;
   return { states: dataset.test.x, times: Array.from(t.data, (v) => v - t.data[0]) };
 }
 
-/**
- * Renders the plots of every task of `results` (read from `folder`) into `out`; `datasets` may
- * hold already-loaded data (the real pendulum's measurements are otherwise loaded again).
- */
+/** What a caller of plotResults may already have. */
+export interface PlotInputs {
+  /** Already-loaded data (the real pendulum's measurements are otherwise loaded again). */
+  readonly datasets?: Partial<Record<TaskName, Dataset>>;
+  /** Only this task's plots. */
+  readonly only?: TaskName;
+  /** A task's modelFigures, computed already from the same saved models (FiguresAhead's figures). */
+  readonly ahead?: Partial<Record<TaskName, () => NamedFigures | undefined>>;
+}
+
+/** The measured segment a task's figures show, if it has one. */
+export function taskMeasurements(name: TaskName, datasets: PlotInputs['datasets'] = {}) {
+  const spec = taskSpec(name);
+  if (spec.evaluation.kind !== 'measuredSegment') return undefined;
+  return measuredSegment(datasets[name] ?? spec.load('reference', 0).dataset);
+}
+
+/** Renders the plots of every task of `results` (read from `folder`) into `out`. */
 export async function plotResults(
   io: CliIO,
   results: ReproduceResults,
   folder: string,
   out: string,
-  datasets: Partial<Record<TaskName, Dataset>> = {},
-  only?: TaskName,
+  inputs: PlotInputs = {},
 ): Promise<string[]> {
   const written: string[] = [];
   for (const [name, task] of Object.entries(results.tasks) as [TaskName, TaskResult][]) {
-    if (only !== undefined && name !== only) continue;
-    const spec = taskSpec(name);
-    const measured =
-      spec.evaluation.kind === 'measuredSegment'
-        ? measuredSegment(datasets[name] ?? spec.load('reference', 0).dataset)
-        : undefined;
-    const models = plotModels(folder, task);
+    if (inputs.only !== undefined && name !== inputs.only) continue;
+    const measured = taskMeasurements(name, inputs.datasets);
+    const { baseline, hnn } = task.seeds[0].models;
+    const models = loadPlotModels(folder, name, { baseline: baseline.paramsFile, hnn: hnn.paramsFile });
     io.stderr(`${name}: rendering plots…\n`);
-    const files = await renderTaskPlots(task, spec, models, out, measured);
+    const ahead = inputs.ahead?.[name]?.();
+    const files = await renderTaskPlots(task, taskSpec(name), models, out, measured, ahead);
     written.push(...files.map((f) => join(out, f)));
   }
   return written;
@@ -109,7 +116,7 @@ export async function runPlot(argv: readonly string[], io: CliIO): Promise<numbe
   }
   const out = resolve(io.cwd, stringFlag(values, 'out') ?? folder);
   checkCanWriteIn(out);
-  const written = await plotResults(io, results, folder, out, {}, only);
+  const written = await plotResults(io, results, folder, out, { only });
   io.stdout(`${written.join('\n')}\n`);
   return 0;
 }

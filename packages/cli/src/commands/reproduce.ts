@@ -8,7 +8,7 @@ import { commandHelp } from '../help.js';
 import type { CliIO } from '../io.js';
 import { loadReferenceFile } from '../reference.js';
 import { environmentInfo } from '../environment.js';
-import { runJobsInWorkers } from '../jobs/pool.js';
+import { type OnSaved, runJobsInWorkers } from '../jobs/pool.js';
 import { MATMUL_THREADS_FLAG, matmulThreadsFlag, useProductThreads } from '../jobs/productThreads.js';
 import { type PreparedTask, type SeedModels, prepareTask, taskResult, trainSequentially } from '../reproduction.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ReproduceResults, type TaskResult } from '../results.js';
@@ -25,6 +25,7 @@ import {
 } from '../tasks.js';
 import { comparisonOptions, runComparison } from '../comparison/run.js';
 import { runPixelsReproduce } from '../pixels/pixelCommand.js';
+import { type FiguresAhead, figuresAhead } from '../plots/figuresAhead.js';
 import { plotResults } from './plot.js';
 import { checkDataSource } from './train.js';
 
@@ -203,8 +204,15 @@ export function profileNote(o: ReproduceOptions): string | undefined {
   return `${name}: ${steps}, ${o.evalTrajectories} energy-evaluation ${o.evalTrajectories === 1 ? 'trajectory' : 'trajectories'} (reference: 15) — not comparable with the paper's table`;
 }
 
-/** Trains both models of every seed of a task on worker threads. */
-async function trainInWorkers(io: CliIO, task: PreparedTask, o: ReproduceOptions): Promise<SeedModels[]> {
+/**
+ * Trains both models of every seed of a task on worker threads; meanwhile this thread computes the
+ * figures that need only the first seed's models (figuresAhead), once both are saved.
+ */
+async function trainInWorkers(
+  io: CliIO,
+  task: PreparedTask,
+  o: ReproduceOptions,
+): Promise<{ models: SeedModels[]; figures?: FiguresAhead['figures'] }> {
   const common = {
     task: task.spec.name,
     source: task.source,
@@ -213,8 +221,13 @@ async function trainInWorkers(io: CliIO, task: PreparedTask, o: ReproduceOptions
     evalTrajectories: o.evalTrajectories,
   };
   const jobs = task.datasets.flatMap((d) => MODEL_KINDS.map((kind) => ({ ...common, kind, seed: d.seed })));
-  const results = await runJobsInWorkers(io, jobs, o.jobs, o.matmulThreads);
-  return task.datasets.map((_, i) => ({ baseline: results[2 * i], hnn: results[2 * i + 1] }));
+  const ahead = figuresAhead(task, o.out);
+  const onSaved: OnSaved = (index, stderr) => {
+    if (jobs[index].seed === task.datasets[0].seed) ahead.saved(jobs[index].kind, stderr);
+  };
+  const results = await runJobsInWorkers(io, jobs, o.jobs, o.matmulThreads, onSaved);
+  const models = task.datasets.map((_, i) => ({ baseline: results[2 * i], hnn: results[2 * i + 1] }));
+  return { models, figures: ahead.figures };
 }
 
 /** Writes results.json atomically. */
@@ -247,6 +260,7 @@ export async function runReproduce(argv: readonly string[], io: CliIO): Promise<
   const prepared: PreparedTask[] = o.tasks.map((name) => prepareTask(io, name, o, reference));
   createFolder(join(o.out, 'params'));
   const results: TaskResult[] = [];
+  const ahead: Partial<Record<TaskName, FiguresAhead['figures']>> = {};
   const document = (complete: boolean) =>
     resultsDocument(
       argv,
@@ -260,7 +274,10 @@ export async function runReproduce(argv: readonly string[], io: CliIO): Promise<
     );
   for (const task of prepared) {
     const h = hyperparametersFor(task.spec, o.steps);
-    const models = o.jobs > 1 ? await trainInWorkers(io, task, o) : trainSequentially(io, task, h, o);
+    // With --jobs 1 everything runs in this thread, one step after another: nothing to overlap.
+    const { models, figures } =
+      o.jobs > 1 ? await trainInWorkers(io, task, o) : { models: trainSequentially(io, task, h, o) };
+    if (figures !== undefined) ahead[task.spec.name] = figures;
     results.push(taskResult(task, h, models, reference));
     // Saved after every task, so a failure in a later task keeps the finished ones.
     if (results.length < prepared.length) writeResults(o.out, document(false));
@@ -270,7 +287,7 @@ export async function runReproduce(argv: readonly string[], io: CliIO): Promise<
   writeResults(o.out, doc);
   if (note !== undefined) io.stdout(`${note}\n`);
   for (const task of results) io.stdout(`\n${taskTable(task)}`);
-  await plotResults(io, doc, o.out, o.out, preparedData(prepared));
+  await plotResults(io, doc, o.out, o.out, { datasets: preparedData(prepared), ahead });
   io.stdout(
     `\nwrote ${join(o.out, 'results.json')}, ${plots.length} plots and ${results.length * o.seeds * 2} parameter files in ${o.out} (${((io.now() - started) / 1000).toFixed(0)} s)\n`,
   );

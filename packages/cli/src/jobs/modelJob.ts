@@ -21,9 +21,10 @@ export interface ModelJob {
 /**
  * Runs a job from its description alone: loads (or generates) the seed's data, builds the task's
  * evaluation protocol and true rollouts, then trains, saves and evaluates the model. Everything is
- * seeded, so the result is the same bits as the same model trained in the main thread.
+ * seeded, so the result is the same bits as the same model trained in the main thread. `onSaved`
+ * is called once the parameter file is written, before the evaluation.
  */
-export function runModelJob(io: CliIO, job: ModelJob): ModelResult {
+export function runModelJob(io: CliIO, job: ModelJob, onSaved?: () => void): ModelResult {
   const reference = loadReferenceFile();
   const options = {
     seeds: 1,
@@ -35,5 +36,5 @@ export function runModelJob(io: CliIO, job: ModelJob): ModelResult {
   const task = prepareTask(io, job.task, options, reference, [job.seed], false);
   const h = hyperparametersFor(task.spec, job.steps);
   const truths = truthRollouts(task.protocol, task.spec.system());
-  return runModel(io, task, task.datasets[0], job.kind, h, options, truths);
+  return runModel(io, task, task.datasets[0], job.kind, h, options, truths, onSaved);
 }

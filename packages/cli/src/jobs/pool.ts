@@ -20,17 +20,23 @@ function startWorker(io: CliIO, productThreads: 1 | 2): Worker {
   return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData });
 }
 
+/** Called when a job has saved its model; `stderr` writes whole lines beside the jobs' progress. */
+export type OnSaved = (index: number, stderr: (text: string) => void) => void;
+
 /**
  * Runs jobs on `concurrency` worker threads (one job per thread at a time), forwarding their output
  * to `io` (on a terminal, their progress bars share one line) and returning the results in the
  * order of `jobs`. The first failing job stops the pool with its error message. With
  * `productThreads` 2, each worker's large matrix products also use a helper thread (same bits).
+ * `onSaved(index, stderr)` is called in this thread when job `index` has saved its model and
+ * starts evaluating it (see heldBack); `stderr` writes whole lines beside the jobs' progress.
  */
 export function runJobsInWorkers(
   io: CliIO,
   jobs: readonly ModelJob[],
   concurrency: number,
   productThreads?: 1 | 2,
+  onSaved?: OnSaved,
 ): Promise<ModelResult[]>;
 /** Runs pixel-pendulum jobs the same way. */
 export function runJobsInWorkers(
@@ -44,8 +50,12 @@ export function runJobsInWorkers(
   jobs: readonly (ModelJob | PixelJob)[],
   concurrency: number,
   productThreads: 1 | 2 = 1,
+  onSaved: OnSaved = () => {},
 ): Promise<(ModelResult | PixelModelResult)[]> {
   const board = progressBoard(io);
+  // Channel -1 is no worker's: it only ever writes whole lines.
+  const mainLines = board.channel(-1);
+  const saved = heldBack((index) => onSaved(index, mainLines));
   const results: (ModelResult | PixelModelResult)[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
@@ -64,6 +74,7 @@ export function runJobsInWorkers(
       }
       worker.postMessage({ index: next, job: jobs[next] });
       next += 1;
+      if (next === jobs.length) saved.release();
     };
     for (let w = 0; w < Math.min(concurrency, jobs.length); w++) {
       const worker = startWorker(io, productThreads);
@@ -71,6 +82,7 @@ export function runJobsInWorkers(
       const channel = board.channel(w);
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'stderr') channel(m.text);
+        else if (m.type === 'saved') saved.call(m.index);
         else if (m.type === 'error') stop(new RuntimeError(m.message.replace(/^liouville: /, '')));
         else {
           results[m.index] = m.result as ModelResult | PixelModelResult;
@@ -83,4 +95,25 @@ export function runJobsInWorkers(
       feed(worker);
     }
   });
+}
+
+/**
+ * `onSaved` held back until every job has been sent to a worker. What it starts runs in this
+ * thread, which also hands the workers their next jobs: a worker that finished its job while this
+ * thread is busy would wait. Once nothing is left to hand out, a busy thread delays only the
+ * forwarding of the workers' messages (and results), not their work.
+ */
+function heldBack(onSaved: (index: number) => void) {
+  let waiting: number[] | undefined = [];
+  return {
+    call(index: number) {
+      if (waiting === undefined) onSaved(index);
+      else waiting.push(index);
+    },
+    release() {
+      const held = waiting ?? [];
+      waiting = undefined;
+      for (const index of held) onSaved(index);
+    },
+  };
 }

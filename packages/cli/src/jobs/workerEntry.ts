@@ -8,6 +8,8 @@ import { useProductThreads } from './productThreads.js';
 /** Messages from a worker to the main thread. */
 export type WorkerMessage =
   | { readonly type: 'stderr'; readonly text: string }
+  /** The model of job `index` is saved; its evaluation starts. */
+  | { readonly type: 'saved'; readonly index: number }
   | { readonly type: 'result'; readonly index: number; readonly result: unknown }
   | { readonly type: 'error'; readonly index: number; readonly message: string };
 
@@ -31,7 +33,8 @@ const io: CliIO = {
 port.on('message', async ({ index, job }: { index: number; job: ModelJob | PixelJob }) => {
   try {
     await threadsReady;
-    const result = job.task === 'pixels' ? runPixelJob(io, job) : runModelJob(io, job);
+    const saved = () => port.postMessage({ type: 'saved', index } satisfies WorkerMessage);
+    const result = job.task === 'pixels' ? runPixelJob(io, job) : runModelJob(io, job, saved);
     port.postMessage({ type: 'result', index, result } satisfies WorkerMessage);
   } catch (error) {
     port.postMessage({ type: 'error', index, message: describeError(error) } satisfies WorkerMessage);

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { Tensor } from '@liouville/linalg';
 import type { TopLevelSpec } from 'vega-lite';
 import { createFolder, writeFileAtomic } from '../outputFile.js';
-import type { TaskResult } from '../results.js';
-import type { TaskSpec } from '../tasks.js';
+import type { SetInfo, TaskResult } from '../results.js';
+import type { TaskName, TaskSpec } from '../tasks.js';
 import {
   type PlotModels,
   type PlotTrajectories,
@@ -17,6 +17,26 @@ import { renderSvg } from './render.js';
 import { COLOURS, type SeriesStyle, energySpec, lossCurvesSpec, orbitsSpec, phasePortraitSpec } from './specs.js';
 
 const HNN_GL4 = 'HNN (Gauss–Legendre 4)';
+
+/**
+ * What the figures other than the losses need of a task: its name, title, first seed and first
+ * evaluation set. All are known before any model is evaluated, so those figures can be drawn while
+ * the evaluations run.
+ */
+export interface FigureContext {
+  readonly task: TaskName;
+  readonly title: string;
+  readonly seed: number;
+  readonly set: SetInfo;
+}
+
+/** The context of a finished task's figures. */
+export function figureContext(task: TaskResult): FigureContext {
+  return { task: task.task, title: task.title, seed: task.seeds[0].seed, set: task.evaluation.sets[0] };
+}
+
+/** Figures named by their file (e.g. energy-spring.svg), in the order they are written. */
+export type NamedFigures = [string, TopLevelSpec][];
 
 /** Keeps at most ~`limit` evenly spaced entries of a curve (and always the last). */
 function thin<T>(items: readonly T[], limit: number): T[] {
@@ -53,7 +73,12 @@ function trajectorySeries(tr: PlotTrajectories): { style: SeriesStyle; s: Sample
 }
 
 /** (b) Phase portrait of a one-degree-of-freedom task: level sets of H and H_θ, and the trajectories. */
-export function phaseFigure(task: TaskResult, spec: TaskSpec, models: PlotModels, tr: PlotTrajectories): TopLevelSpec {
+export function phaseFigure(
+  task: FigureContext,
+  spec: TaskSpec,
+  models: PlotModels,
+  tr: PlotTrajectories,
+): TopLevelSpec {
   const maxAbs = (column: number) =>
     Math.max(...Array.from({ length: tr.truth.y.shape[0] }, (_, k) => Math.abs(tr.truth.y.data[2 * k + column])));
   const [qMax, pMax] = [1.35 * maxAbs(0), 1.35 * maxAbs(1)];
@@ -82,21 +107,21 @@ export function phaseFigure(task: TaskResult, spec: TaskSpec, models: PlotModels
     ...series.map((s) => s.style),
   ];
   const subtitle = `${spec.systemDescription}; trajectories over t ∈ [0, ${tr.tEnd.toFixed(1)}] (dopri5)`;
-  return phasePortraitSpec(`${task.title}: phase portrait (seed ${task.seeds[0].seed})`, subtitle, rows, styles, {
+  return phasePortraitSpec(`${task.title}: phase portrait (seed ${task.seed})`, subtitle, rows, styles, {
     q: [-qMax, qMax],
     p: [-pMax, pMax],
   });
 }
 
 /** (c) Energy along the plotted test trajectory for the truth, the baseline and the HNN (dopri5 and Gauss–Legendre 4). */
-export function energyFigure(task: TaskResult, spec: TaskSpec, tr: PlotTrajectories): TopLevelSpec {
+export function energyFigure(task: FigureContext, spec: TaskSpec, tr: PlotTrajectories): TopLevelSpec {
   const series = trajectorySeries(tr);
   const rows = series.flatMap(({ style, s }) =>
     energiesAlong(spec, s.y).map((energy, k) => ({ series: style.name, t: s.t[k], energy })),
   );
   const subtitle = `measured with ${spec.systemDescription}`;
   return energySpec(
-    `${task.title}: energy along a test trajectory (seed ${task.seeds[0].seed})`,
+    `${task.title}: energy along a test trajectory (seed ${task.seed})`,
     subtitle,
     'energy H',
     rows,
@@ -105,7 +130,7 @@ export function energyFigure(task: TaskResult, spec: TaskSpec, tr: PlotTrajector
 }
 
 /** (d) Orbits of the bodies in the plane: truth, baseline and HNN. */
-export function orbitsFigure(task: TaskResult, spec: TaskSpec, tr: PlotTrajectories): TopLevelSpec {
+export function orbitsFigure(task: FigureContext, spec: TaskSpec, tr: PlotTrajectories): TopLevelSpec {
   const bodies = spec.inputDim / 4;
   const series = trajectorySeries(tr).slice(0, 3);
   const rows: { series: string; path: string; i: number; x: number; y: number }[] = [];
@@ -125,7 +150,7 @@ export function orbitsFigure(task: TaskResult, spec: TaskSpec, tr: PlotTrajector
   }
   const subtitle = `${bodies} bodies, t ∈ [0, ${tr.tEnd}], from the first evaluation orbit (dopri5)`;
   return orbitsSpec(
-    `${task.title}: orbits (seed ${task.seeds[0].seed})`,
+    `${task.title}: orbits (seed ${task.seed})`,
     subtitle,
     rows,
     series.map((s) => s.style),
@@ -134,9 +159,29 @@ export function orbitsFigure(task: TaskResult, spec: TaskSpec, tr: PlotTrajector
 }
 
 /**
+ * The figures of a task drawn from its first seed's trained models (the costly part of the plots:
+ * the rollouts, the level sets and Liouville's discs): energy-<task>.svg; phase-<task>.svg and
+ * liouville-<task>.svg for one degree of freedom; orbits-<task>.svg for the N-body tasks.
+ */
+export function modelFigures(
+  c: FigureContext,
+  spec: TaskSpec,
+  models: PlotModels,
+  measured?: { states: Tensor; times: number[] },
+): NamedFigures {
+  const tr = plotTrajectories(c.set, spec, models, measured);
+  const figures: NamedFigures = [[`energy-${c.task}.svg`, energyFigure(c, spec, tr)]];
+  if (spec.inputDim === 2) {
+    figures.push([`phase-${c.task}.svg`, phaseFigure(c, spec, models, tr)]);
+    figures.push([`liouville-${c.task}.svg`, liouvilleFigure(c.title, spec, models)]);
+  } else figures.push([`orbits-${c.task}.svg`, orbitsFigure(c, spec, tr)]);
+  return figures;
+}
+
+/**
  * Renders every figure of a task into `folder` (each SVG written atomically) and returns the file
- * names: loss-<task>.svg; energy-<task>.svg; phase-<task>.svg and liouville-<task>.svg for one degree of freedom;
- * orbits-<task>.svg for the N-body tasks.
+ * names: loss-<task>.svg, then those of modelFigures, which `ahead` holds when they were computed
+ * already (from the same saved models, so the same figures).
  */
 export async function renderTaskPlots(
   task: TaskResult,
@@ -144,16 +189,12 @@ export async function renderTaskPlots(
   models: PlotModels,
   folder: string,
   measured?: { states: Tensor; times: number[] },
+  ahead?: NamedFigures,
 ): Promise<string[]> {
-  const tr = plotTrajectories(task, spec, models, measured);
-  const figures: [string, TopLevelSpec][] = [
+  const figures: NamedFigures = [
     [`loss-${task.task}.svg`, lossFigure(task)],
-    [`energy-${task.task}.svg`, energyFigure(task, spec, tr)],
+    ...(ahead ?? modelFigures(figureContext(task), spec, models, measured)),
   ];
-  if (spec.inputDim === 2) {
-    figures.push([`phase-${task.task}.svg`, phaseFigure(task, spec, models, tr)]);
-    figures.push([`liouville-${task.task}.svg`, liouvilleFigure(task.title, spec, models)]);
-  } else figures.push([`orbits-${task.task}.svg`, orbitsFigure(task, spec, tr)]);
   const svgs = await Promise.all(figures.map(([, figure]) => renderSvg(figure)));
   createFolder(folder);
   for (const [i, [name]] of figures.entries()) writeFileAtomic(join(folder, name), svgs[i]);

@@ -12,7 +12,7 @@ import {
 import { gaussLegendre4 } from '@liouville/integrators';
 import { Tensor, linspace, tensor } from '@liouville/linalg';
 import { type EvaluatedModel, energyOf } from '../evaluation.js';
-import type { TaskResult } from '../results.js';
+import type { SetInfo } from '../results.js';
 import { trueField } from '../simulation.js';
 import type { TaskSpec } from '../tasks.js';
 import { type GridField, contourLines } from './contours.js';
@@ -58,15 +58,15 @@ function times(tEnd: number, points: number): number[] {
 
 /**
  * The first evaluation trajectory of a task, as plotted: the recorded start point and span of the
- * first trajectory (or the real pendulum's measured test segment, passed as `measured`).
+ * first trajectory of `set`, the task's first evaluation set (or the real pendulum's measured test
+ * segment, passed as `measured`).
  */
 export function plotTrajectories(
-  task: TaskResult,
+  set: SetInfo,
   spec: TaskSpec,
   models: PlotModels,
   measured?: { states: Tensor; times: number[] },
 ): PlotTrajectories {
-  const set = task.evaluation.sets[0];
   const model = (m: EvaluatedModel, x0: Tensor, t: number[]) => ({
     t,
     y: dopri5Rollout(modelField(m.model, m.params), PLOT_TOL)(x0, t),
