@@ -1,7 +1,7 @@
 // The implicit methods compile the pieces of their Newton solve (start, residual, Jacobian,
-// update, final correction) after a method instance's first steps. Compiled code runs the eager
-// kernels' arithmetic in the same order, so a trajectory must not change by a single bit; an H
-// that cannot be traced keeps the instance eager, with the same results.
+// update, final correction) after their first steps on a system, for every step size on it.
+// Compiled code runs the eager kernels' arithmetic in the same order, so a trajectory must not
+// change by a single bit; an H that cannot be traced keeps the instance eager, with the same results.
 import { type Value, add, cos, grad, mul, primalTensor, square, sub, sum, withCheckFinite } from '@liouville/ad';
 import { reshape, tensor } from '@liouville/linalg';
 import fc from 'fast-check';
@@ -86,6 +86,23 @@ describe.each(methods)('%s', (_name, method) => {
     for (let k = 0; k < 20; k++) state = step(state);
     expect(before).toBeGreaterThan(0);
     expect(system.calls).toBe(before);
+  });
+
+  test('reuses the programs compiled on a system for another step size, with the bits of that step size', () => {
+    // A rollout per trajectory, each with its own dt, compiles once: dt is an argument of the
+    // programs. Had the first dt been compiled in, the second trajectory would be the first's.
+    fc.assert(
+      fc.property(stateArb(), fc.double({ min: 0.01, max: 0.1, noNaN: true }), (state0, dt) => {
+        const system = coupled();
+        trajectory(method(system, 0.05), state0, STEPS);
+        const calls = system.calls;
+        const reused = trajectory(method(system, dt), state0, STEPS);
+        expect(system.calls).toBe(calls); // neither evaluated as written nor traced again
+        const eager = withCheckFinite(() => trajectory(method(coupled(), dt), state0, STEPS));
+        expectSameBits(reused, eager);
+      }),
+      { numRuns: 6 },
+    );
   });
 
   test('stays eager, with the same bits, when H reads numbers out of its arguments', () => {

@@ -1,5 +1,5 @@
 import { Tracer, type Value, add, matmul, mul, primalTensor, reshape, sub } from '@liouville/ad';
-import { type Tensor, reshape as reshapeTensor, solve, tensor, transpose } from '@liouville/linalg';
+import { type Tensor, reshape as reshapeTensor, scalar, solve, tensor, transpose } from '@liouville/linalg';
 import {
   type NewtonKernels,
   type NewtonOptions,
@@ -52,7 +52,7 @@ function coefficients(tableau: ButcherTableau): Coefficients {
  * the stages themselves; Hairer & Wanner, Solving ODEs II, §IV.8):
  * F(Z) = Zᵢ − dt Σⱼ aᵢⱼ f(x₀ + Zⱼ), with Z of shape [B, s·n] for x₀ of shape [B, n].
  */
-function stageResidual(f: (x: Value) => Value, k: Coefficients, dt: number, x0: Value): (z: Value) => Value {
+function stageResidual(f: (x: Value) => Value, k: Coefficients, dt: Value, x0: Value): (z: Value) => Value {
   const [rows, n] = x0.shape;
   return (z: Value) => {
     const stages = reshape(z, [rows, k.s, n]);
@@ -62,7 +62,7 @@ function stageResidual(f: (x: Value) => Value, k: Coefficients, dt: number, x0: 
 }
 
 /** Starting guess Zᵢ = cᵢ dt f(x₀) (explicit Euler to each node): error O(dt²) instead of O(dt) for Z = 0. */
-function initialGuess(slope: Value, k: Coefficients, dt: number): Value {
+function initialGuess(slope: Value, k: Coefficients, dt: Value): Value {
   const [rows, n] = slope.shape;
   return reshape(mul(mul(dt, k.c), reshape(slope, [rows, 1, n])), [rows, k.s * n]);
 }
@@ -73,33 +73,36 @@ function phaseRows(q: Value, p: Value, dim: number): Value {
 }
 
 /**
- * The pieces of a step, each compiled with `jit` once per method instance and state shape after
- * its first calls (see jitWhenHot): the state x₀ is an argument, never a closure, so one program
- * serves every step of a rollout. Compiled and eager evaluation give the same bits; under a
- * transformation (a traced state, or H closing over traced parameters) each piece runs as
- * written, and an H that cannot be traced keeps them as written.
+ * The pieces of a step, each compiled with `jit` once per system, method and state shape after
+ * their first calls (see jitWhenHot): the state x₀ and the step size dt (a scalar tensor) are
+ * arguments, never closures, so one program serves every step of a rollout and every step size
+ * (a rollout per trajectory, each with its own dt, compiles once). Compiled and eager evaluation
+ * give the same bits; under a transformation (a traced state, or H closing over traced parameters)
+ * each piece runs as written, and an H that cannot be traced keeps them as written.
  */
 interface StepKernels {
   /** [x₀, z₀] of a state: its rows and the starting guess of the stage increments. */
-  readonly start: (q: Value, p: Value) => readonly [Value, Value];
-  readonly residual: (z: Tensor, x0: Tensor) => Value;
-  readonly jacobian: (z: Tensor, x0: Tensor) => Value;
-  readonly update: (z: Tensor, inverse: Tensor, x0: Tensor) => readonly [Value, Value];
+  readonly start: (q: Value, p: Value, dt: Tensor) => readonly [Value, Value];
+  readonly residual: (z: Tensor, x0: Tensor, dt: Tensor) => Value;
+  readonly jacobian: (z: Tensor, x0: Tensor, dt: Tensor) => Value;
+  readonly update: (z: Tensor, inverse: Tensor, x0: Tensor, dt: Tensor) => readonly [Value, Value];
   /** The state after the step: one Newton correction on (q, p) as given (see newtonCorrection), then x₁. */
-  readonly finish: (z: Tensor, inverse: Tensor, q: Value, p: Value) => State;
+  readonly finish: (z: Tensor, inverse: Tensor, q: Value, p: Value, dt: Tensor) => State;
 }
 
-function stepKernels(f: (x: Value) => Value, k: Coefficients, dt: number, dim: number): StepKernels {
-  const residualAt = (z: Value, x0: Value) => stageResidual(f, k, dt, x0)(z);
+function stepKernels(f: (x: Value) => Value, k: Coefficients, dim: number): StepKernels {
+  const residualAt = (z: Value, x0: Value, dt: Value) => stageResidual(f, k, dt, x0)(z);
   return {
-    start: jitWhenHot((q: Value, p: Value) => {
+    start: jitWhenHot((q: Value, p: Value, dt: Tensor) => {
       const x0 = phaseRows(q, p, dim);
       return [x0, initialGuess(f(x0), k, dt)] as const;
     }),
     residual: jitWhenHot(residualAt),
-    jacobian: jitWhenHot((z: Tensor, x0: Tensor) => jacobianBlocks((u) => residualAt(u, x0), z)),
-    update: jitWhenHot((z: Tensor, inverse: Tensor, x0: Tensor) => newtonUpdate(z, inverse, residualAt(z, x0))),
-    finish: jitWhenHot((z: Tensor, inverse: Tensor, q: Value, p: Value) => {
+    jacobian: jitWhenHot((z: Tensor, x0: Tensor, dt: Tensor) => jacobianBlocks((u) => residualAt(u, x0, dt), z)),
+    update: jitWhenHot((z: Tensor, inverse: Tensor, x0: Tensor, dt: Tensor) =>
+      newtonUpdate(z, inverse, residualAt(z, x0, dt)),
+    ),
+    finish: jitWhenHot((z: Tensor, inverse: Tensor, q: Value, p: Value, dt: Tensor) => {
       const x0 = phaseRows(q, p, dim);
       const [rows, n] = x0.shape;
       const corrected = newtonCorrection(stageResidual(f, k, dt, x0), { z, inverseJacobian: inverse });
@@ -109,13 +112,13 @@ function stepKernels(f: (x: Value) => Value, k: Coefficients, dt: number, dim: n
   };
 }
 
-/** The Newton kernels at one state x₀, on plain tensors. */
-function kernelsAt(kernels: StepKernels, x0: Tensor): NewtonKernels {
+/** The Newton kernels at one state x₀ and step size dt, on plain tensors. */
+function kernelsAt(kernels: StepKernels, x0: Tensor, dt: Tensor): NewtonKernels {
   return {
-    residual: (z) => primalTensor(kernels.residual(z, x0)),
-    jacobian: (z) => primalTensor(kernels.jacobian(z, x0)),
+    residual: (z) => primalTensor(kernels.residual(z, x0, dt)),
+    jacobian: (z) => primalTensor(kernels.jacobian(z, x0, dt)),
     update: (z, inverse) => {
-      const [next, dz] = kernels.update(z, inverse, x0);
+      const [next, dz] = kernels.update(z, inverse, x0, dt);
       return [primalTensor(next), primalTensor(dz)];
     },
   };
@@ -125,10 +128,10 @@ function kernelsAt(kernels: StepKernels, x0: Tensor): NewtonKernels {
  * One step of a state (any level of differentiation): solve on plain tensors, then correct on the
  * state as given, so derivatives flow through the correction only.
  */
-function collocationStep(kernels: StepKernels, state: State, solver: Required<NewtonOptions>): State {
+function collocationStep(kernels: StepKernels, state: State, solver: Required<NewtonOptions>, dt: Tensor): State {
   const plain = plainState(state);
   // z₀ is traced when H closes over differentiated parameters, even at a plain state.
-  const [x0, z0] = kernels.start(plain.q, plain.p);
+  const [x0, z0] = kernels.start(plain.q, plain.p, dt);
   const rows = primalTensor(x0);
   const problem = {
     z0: primalTensor(z0),
@@ -138,8 +141,8 @@ function collocationStep(kernels: StepKernels, state: State, solver: Required<Ne
     // polishes the value, and any recent Jacobian serves.
     exactJacobian: state.q instanceof Tracer || state.p instanceof Tracer || z0 instanceof Tracer,
   };
-  const solution = newtonIterate(kernelsAt(kernels, rows), problem, solver);
-  return kernels.finish(solution.z, solution.inverseJacobian, state.q, state.p);
+  const solution = newtonIterate(kernelsAt(kernels, rows, dt), problem, solver);
+  return kernels.finish(solution.z, solution.inverseJacobian, state.q, state.p, dt);
 }
 
 /**
@@ -162,14 +165,24 @@ export function implicitRungeKutta(tableau: ButcherTableau): ImplicitRungeKuttaM
     requires: 'any',
     implicit: true,
   };
+  // One set of kernels per system: every step size and every step of this method on it share them.
+  const kernelsBySystem = new WeakMap<System, StepKernels>();
+  const kernelsOf = (system: System): StepKernels => {
+    let kernels = kernelsBySystem.get(system);
+    if (kernels === undefined) {
+      kernels = stepKernels(hamiltonianVectorField(system), k, system.dim);
+      kernelsBySystem.set(system, kernels);
+    }
+    return kernels;
+  };
   const method = (system: System, dt: number, options: StepOptions = {}, solverOptions: NewtonOptions = {}): Step => {
     assertSystem(system, tableau.name);
-    const h = signedStep(tableau.name, dt, options);
+    const h = scalar(signedStep(tableau.name, dt, options));
     const solver = newtonOptions(solverOptions);
-    const kernels = stepKernels(hamiltonianVectorField(system), k, h, system.dim);
+    const kernels = kernelsOf(system);
     return (state: State): State => {
       assertState(system, state, tableau.name);
-      return collocationStep(kernels, state, solver);
+      return collocationStep(kernels, state, solver, h);
     };
   };
   return Object.assign(method, { info, tableau });
