@@ -114,60 +114,27 @@ export function truthRollouts(protocol: Protocol, truthSystem: Hamiltonian): Rea
   );
 }
 
-/** The integrators the metrics roll a model out with. */
-export type Integrator = EnergyMetric['integrator'];
-
-/** Which of a model's metrics this thread measures, by integrator (all of them unless told). */
-export type MeasuredHere = (integrator: Integrator) => boolean;
-
 /**
- * The metrics of a protocol that apply to a model of `kind`, in the order its results list them:
- * set by set, then as the protocol lists them (the baseline has no symplectic variant).
- */
-export function metricsOf(protocol: Protocol, kind: string): EnergyMetric[] {
-  return protocol.sets.flatMap((set) =>
-    protocol.metrics.filter(
-      (m) =>
-        m.set === set.key &&
-        (m.models as readonly string[]).includes(kind) &&
-        (m.integrator === 'dopri5' || kind === 'hnn'),
-    ),
-  );
-}
-
-/**
- * Measures the energy metrics of a protocol that apply to one model: each rollout is computed once
- * per set and integrator and shared by the metrics on it. Returns metric key → value, in the order
- * of metricsOf. `here` picks the integrators measured in this thread (the rest are left out): every
- * dopri5 metric is measured first, then the Gauss–Legendre 4 ones, so that another thread has time
- * to take those (see jobs/evaluationShare.ts); `here` is asked about them only when they are due.
- * The values do not depend on that order: each rollout is a function of its start and span alone,
- * and the substeps recorded per set are pushed by the symplectic rollouts only.
+ * Measures every energy metric of a protocol that applies to one model (the baseline has no
+ * symplectic variant): each rollout is computed once per set and integrator and shared by the
+ * metrics on it. Returns metric key → value.
  */
 export function evaluateEnergies(
   protocol: Protocol,
   truths: ReadonlyMap<string, Rollout>,
   model: EvaluatedModel,
-  here: MeasuredHere = () => true,
 ): Record<string, MetricValue> {
-  const metrics = metricsOf(protocol, model.model.kind);
-  const sets = new Map(protocol.sets.map((set) => [set.key, set]));
-  const rollouts = new Map(protocol.sets.map((set) => [set.key, modelRollouts(model, set)]));
-  const values = new Map<string, MetricValue>();
-  for (const integrator of ['dopri5', 'gaussLegendre4'] as const) {
-    const due = metrics.filter((m) => m.integrator === integrator);
-    if (due.length === 0 || !here(integrator)) continue;
-    for (const metric of due) {
-      const set = sets.get(metric.set) as TrajectorySet;
-      const r = rollouts.get(metric.set) as ReturnType<typeof modelRollouts>;
-      const value = measure(metric, set, truths.get(set.key) as Rollout, r[integrator] as Rollout);
-      values.set(metric.key, integrator === 'gaussLegendre4' ? { ...value, substeps: [...r.substeps] } : value);
-    }
-  }
   const out: Record<string, MetricValue> = {};
-  for (const metric of metrics) {
-    const value = values.get(metric.key);
-    if (value !== undefined) out[metric.key] = value;
+  for (const set of protocol.sets) {
+    const rollouts = modelRollouts(model, set);
+    for (const metric of protocol.metrics.filter(
+      (m) => m.set === set.key && (m.models as readonly string[]).includes(model.model.kind),
+    )) {
+      const rollout = rollouts[metric.integrator];
+      if (rollout === undefined) continue;
+      const value = measure(metric, set, truths.get(set.key) as Rollout, rollout);
+      out[metric.key] = metric.integrator === 'gaussLegendre4' ? { ...value, substeps: [...rollouts.substeps] } : value;
+    }
   }
   return out;
 }

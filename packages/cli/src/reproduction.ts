@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Dataset, Rollout } from '@liouville/hamiltonian';
-import { type MeasuredHere, evaluateEnergies, truthRollouts } from './evaluation.js';
+import { evaluateEnergies, truthRollouts } from './evaluation.js';
 import type { CliIO } from './io.js';
 import { saveTrainedModel } from './modelFile.js';
 import { formatDuration } from './progress.js';
@@ -82,8 +82,7 @@ export function paramsFileName(task: TaskName, seed: number, kind: ModelKind): s
 
 /**
  * Trains, saves and evaluates one model of one seed; `truths` are the task's true rollouts (shared).
- * `onSaved` is called once the parameter file is written, before the evaluation starts; `here`
- * picks the metrics measured here (all of them, unless another worker shares the evaluation).
+ * `onSaved` is called once the parameter file is written, before the evaluation starts.
  */
 export function runModel(
   io: CliIO,
@@ -94,7 +93,6 @@ export function runModel(
   o: Pick<RunOptions, 'out'>,
   truths: ReadonlyMap<string, Rollout>,
   onSaved?: () => void,
-  here?: MeasuredHere,
 ): ModelResult {
   const label = `${task.spec.name} seed ${data.seed} ${kind}`;
   const trained = trainModel(io, task.spec, kind, data.seed, data.dataset, h, label);
@@ -104,7 +102,7 @@ export function runModel(
   const started = io.now();
   io.stderr(`${label} measuring energy MSE…\n`);
   onSaved?.();
-  const energy = evaluateEnergies(task.protocol, truths, { model: trained.model, params: trained.params }, here);
+  const energy = evaluateEnergies(task.protocol, truths, { model: trained.model, params: trained.params });
   const evalSeconds = (io.now() - started) / 1000;
   const headline = energy.energy === undefined ? '' : ` energy MSE ${energy.energy.mean.toExponential(3)}`;
   io.stderr(`${label}${headline} (evaluation ${formatDuration(evalSeconds)})\n`);

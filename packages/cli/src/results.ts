@@ -20,11 +20,6 @@ export interface ModelResult {
   readonly testLoss: Estimate;
   /** Metric key → value (see the task's evaluation.metrics). */
   readonly energy: Readonly<Record<string, MetricValue>>;
-  /**
-   * Seconds of training, milliseconds per step, and seconds spent measuring the energy metrics:
-   * added over the threads that measured them when another worker measured the HNN's
-   * Gauss–Legendre 4 metrics beside its own (see jobs/evaluationShare.ts), so not the wall time then.
-   */
   readonly timing: { readonly trainSeconds: number; readonly msPerStep: number; readonly evalSeconds: number };
   readonly history: TrainHistory;
   /** The saved parameters, relative to the results folder. */

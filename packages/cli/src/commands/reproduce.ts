@@ -15,7 +15,6 @@ import { RESULTS_FORMAT, RESULTS_VERSION, type ReproduceResults, type TaskResult
 import { taskTable } from '../table.js';
 import {
   MODEL_KINDS,
-  type ModelKind,
   DATA_SOURCES,
   type DataSource,
   TASK_NAMES,
@@ -207,7 +206,7 @@ export function profileNote(o: ReproduceOptions): string | undefined {
 
 /**
  * Trains both models of every seed of a task on worker threads; meanwhile this thread computes the
- * figures that need only the first seed's models (figuresAhead), each model's share once it is saved.
+ * figures that need only the first seed's models (figuresAhead), once both are saved.
  */
 async function trainInWorkers(
   io: CliIO,
@@ -222,18 +221,11 @@ async function trainInWorkers(
     evalTrajectories: o.evalTrajectories,
   };
   const jobs = task.datasets.flatMap((d) => MODEL_KINDS.map((kind) => ({ ...common, kind, seed: d.seed })));
-  // A model's share of the figures is computed once its worker is done with it, so as not to
-  // compete with that worker's evaluation; the HNN's (it trains longest, so it is saved last) as soon
-  // as it is saved, beside its evaluation: nothing else is left to overlap with.
   const ahead = figuresAhead(task, o.out);
-  const shareOf =
-    (kind: ModelKind): OnSaved =>
-    (index, stderr) => {
-      const job = jobs[index];
-      if (job.seed === task.datasets[0].seed && job.kind === kind) ahead.saved(kind, stderr);
-    };
-  const [onSaved, onEvaluated] = [shareOf('hnn'), shareOf('baseline')];
-  const results = await runJobsInWorkers(io, jobs, o.jobs, o.matmulThreads, onSaved, onEvaluated);
+  const onSaved: OnSaved = (index, stderr) => {
+    if (jobs[index].seed === task.datasets[0].seed) ahead.saved(jobs[index].kind, stderr);
+  };
+  const results = await runJobsInWorkers(io, jobs, o.jobs, o.matmulThreads, onSaved);
   const models = task.datasets.map((_, i) => ({ baseline: results[2 * i], hnn: results[2 * i + 1] }));
   return { models, figures: ahead.figures };
 }

@@ -2,7 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { type PixelJob, runPixelJob } from '../pixels/pixelJob.js';
-import { type SharedPart, helpEvaluate } from './evaluationShare.js';
 import { type ModelJob, runModelJob } from './modelJob.js';
 import { useProductThreads } from './productThreads.js';
 
@@ -12,8 +11,6 @@ export type WorkerMessage =
   /** The model of job `index` is saved; its evaluation starts. */
   | { readonly type: 'saved'; readonly index: number }
   | { readonly type: 'result'; readonly index: number; readonly result: unknown }
-  /** This worker's part of job `index`'s evaluation (it helped; see evaluationShare.ts). */
-  | { readonly type: 'part'; readonly index: number; readonly part: SharedPart }
   | { readonly type: 'error'; readonly index: number; readonly message: string };
 
 const port = parentPort;
@@ -33,22 +30,11 @@ const io: CliIO = {
   env: process.env,
 };
 
-/** What the main thread sends: a job to run, or a share of another job's evaluation (`help`). */
-export type JobMessage =
-  | { readonly index: number; readonly job: ModelJob | PixelJob; readonly claim?: SharedArrayBuffer }
-  | { readonly index: number; readonly job: ModelJob; readonly help: true };
-
-port.on('message', async (m: JobMessage) => {
-  const { index, job } = m;
+port.on('message', async ({ index, job }: { index: number; job: ModelJob | PixelJob }) => {
   try {
     await threadsReady;
-    if ('help' in m) {
-      const part = helpEvaluate(io, m.job);
-      port.postMessage({ type: 'part', index, part } satisfies WorkerMessage);
-      return;
-    }
     const saved = () => port.postMessage({ type: 'saved', index } satisfies WorkerMessage);
-    const result = job.task === 'pixels' ? runPixelJob(io, job) : runModelJob(io, job, saved, m.claim);
+    const result = job.task === 'pixels' ? runPixelJob(io, job) : runModelJob(io, job, saved);
     port.postMessage({ type: 'result', index, result } satisfies WorkerMessage);
   } catch (error) {
     port.postMessage({ type: 'error', index, message: describeError(error) } satisfies WorkerMessage);

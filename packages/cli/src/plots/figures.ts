@@ -1,20 +1,18 @@
 import { join } from 'node:path';
+import type { Tensor } from '@liouville/linalg';
 import type { TopLevelSpec } from 'vega-lite';
 import { createFolder, writeFileAtomic } from '../outputFile.js';
 import type { SetInfo, TaskResult } from '../results.js';
-import type { ModelKind, TaskName, TaskSpec } from '../tasks.js';
+import type { TaskName, TaskSpec } from '../tasks.js';
 import {
-  type Measured,
   type PlotModels,
   type PlotTrajectories,
   type Sampled,
   energiesAlong,
   levelSets,
-  plotSpan,
   plotTrajectories,
 } from './plotData.js';
-import { type DiscSeries, liouvilleFigure } from './liouvilleFigure.js';
-import { type ModelShare, modelShares } from './modelShare.js';
+import { liouvilleFigure } from './liouvilleFigure.js';
 import { renderSvg } from './render.js';
 import { COLOURS, type SeriesStyle, energySpec, lossCurvesSpec, orbitsSpec, phasePortraitSpec } from './specs.js';
 
@@ -163,25 +161,19 @@ export function orbitsFigure(task: FigureContext, spec: TaskSpec, tr: PlotTrajec
 /**
  * The figures of a task drawn from its first seed's trained models (the costly part of the plots:
  * the rollouts, the level sets and Liouville's discs): energy-<task>.svg; phase-<task>.svg and
- * liouville-<task>.svg for one degree of freedom; orbits-<task>.svg for the N-body tasks. `shares`
- * holds what was computed already from each model alone (the same as computed here).
+ * liouville-<task>.svg for one degree of freedom; orbits-<task>.svg for the N-body tasks.
  */
 export function modelFigures(
   c: FigureContext,
   spec: TaskSpec,
   models: PlotModels,
-  measured?: Measured,
-  shares?: Readonly<Record<ModelKind, ModelShare>>,
+  measured?: { states: Tensor; times: number[] },
 ): NamedFigures {
-  const span = plotSpan(c.set, spec, measured);
-  const { baseline, hnn } = shares ?? modelShares(span, spec, models);
-  const curves = { baseline: baseline.trajectory, hnn: hnn.trajectory, hnnSymplectic: hnn.symplectic as Sampled };
-  const tr = plotTrajectories(span, spec, curves);
+  const tr = plotTrajectories(c.set, spec, models, measured);
   const figures: NamedFigures = [[`energy-${c.task}.svg`, energyFigure(c, spec, tr)]];
   if (spec.inputDim === 2) {
     figures.push([`phase-${c.task}.svg`, phaseFigure(c, spec, models, tr)]);
-    const discs = { baseline: baseline.disc as DiscSeries, hnn: hnn.disc as DiscSeries };
-    figures.push([`liouville-${c.task}.svg`, liouvilleFigure(c.title, spec, discs)]);
+    figures.push([`liouville-${c.task}.svg`, liouvilleFigure(c.title, spec, models)]);
   } else figures.push([`orbits-${c.task}.svg`, orbitsFigure(c, spec, tr)]);
   return figures;
 }
@@ -196,7 +188,7 @@ export async function renderTaskPlots(
   spec: TaskSpec,
   models: PlotModels,
   folder: string,
-  measured?: Measured,
+  measured?: { states: Tensor; times: number[] },
   ahead?: NamedFigures,
 ): Promise<string[]> {
   const figures: NamedFigures = [

@@ -14,8 +14,8 @@ import {
 import type { Tensor } from '@liouville/linalg';
 import type { TopLevelSpec } from 'vega-lite';
 import { RuntimeError } from '../errors.js';
-import type { EvaluatedModel } from '../evaluation.js';
-import type { ModelKind, TaskSpec } from '../tasks.js';
+import type { TaskSpec } from '../tasks.js';
+import type { PlotModels } from './plotData.js';
 import { COLOURS } from './specs.js';
 
 /**
@@ -59,59 +59,28 @@ function sampleFlow(step: Step, start: Tensor, substeps: number): Tensor[] {
 }
 
 /** The baseline's field on rows, advanced by RK4 (it has no Hamiltonian). */
-function baselineStep(baseline: EvaluatedModel, dt: number): Step {
-  const { model, params } = baseline;
+function baselineStep(models: PlotModels, dt: number): Step {
+  const { model, params } = models.baseline;
   return (s: State) => {
     const next = rk4Step((z) => model.timeDerivative(params, z), dt, joinPhase(s.q, s.p));
     return splitPhase(next, 1);
   };
 }
 
-/** The task's disc: its boundary, the interval between area samples, and the span. */
-function discOf(spec: TaskSpec) {
+/** The four evolutions of the task's disc. */
+function evolutions(spec: TaskSpec, models: PlotModels): { series: Series[]; tEnd: number } {
   const disc = DISCS[spec.name] ?? DISCS.spring;
   const start = phaseCircle(disc.centre, disc.radius, BOUNDARY_POINTS);
-  return { start, interval: disc.tEnd / AREA_SAMPLES, tEnd: disc.tEnd };
-}
-
-/** A model's evolution of the task's disc, computed from that model alone (most of the figure's time). */
-export type DiscSeries = Series;
-
-/** The HNN's evolution of the disc (implicit midpoint on H_θ). */
-export function hnnDisc(spec: TaskSpec, model: EvaluatedModel): DiscSeries {
-  const { start, interval } = discOf(spec);
-  const learned = hnn(model.model as HnnModel, model.params);
-  return {
-    name: 'HNN, implicit midpoint (symplectic)',
-    colour: COLOURS.hnn,
-    curves: sampleFlow(implicitMidpoint(learned, interval / 3), start, 3),
-  };
-}
-
-/** The baseline's evolution of the disc (RK4 on its field). */
-export function baselineDisc(spec: TaskSpec, model: EvaluatedModel): DiscSeries {
-  const { start, interval } = discOf(spec);
-  // The baseline's RK4 step: RK4's own area error per step scales as h⁶ (about (ωh)⁶/72), so at
-  // h = 0.05 it is (0.05/0.4)⁶ ≈ 4e-6 of the 6.2% it loses at the coarse step 0.4: what moves the
-  // baseline's area is its field, not the integrator, at a fifth of the cost of h = 0.01.
-  const substeps = Math.ceil(interval / 0.05);
-  return {
-    name: 'baseline (RK4, dt 0.05)',
-    colour: COLOURS.baseline,
-    curves: sampleFlow(baselineStep(model, interval / substeps), start, substeps),
-  };
-}
-
-/** The four evolutions of the task's disc: the true flow's two, then the models' (given). */
-function evolutions(
-  spec: TaskSpec,
-  discs: Readonly<Record<ModelKind, DiscSeries>>,
-): { series: Series[]; tEnd: number } {
-  const { start, interval, tEnd } = discOf(spec);
+  const interval = disc.tEnd / AREA_SAMPLES;
   const truth = spec.system();
   if (truth.kind !== 'separable')
     throw new RuntimeError(`Liouville's figure needs a separable true H; ${spec.name} has none`);
   const fine = Math.ceil(interval / 0.01);
+  // The baseline's RK4 step: RK4's own area error per step scales as h⁶ (about (ωh)⁶/72), so at
+  // h = 0.05 it is (0.05/0.4)⁶ ≈ 4e-6 of the 6.2% it loses at the coarse step 0.4: what moves the
+  // baseline's area is its field, not the integrator, at a fifth of the cost of h = 0.01.
+  const baselineSubsteps = Math.ceil(interval / 0.05);
+  const learned = hnn(models.hnn.model as HnnModel, models.hnn.params);
   const series: Series[] = [
     {
       name: 'true flow (leapfrog, dt 0.01)',
@@ -124,10 +93,18 @@ function evolutions(
       dash: [6, 3],
       curves: sampleFlow(rk4(truth, interval), start, 1),
     },
-    discs.hnn,
-    discs.baseline,
+    {
+      name: 'HNN, implicit midpoint (symplectic)',
+      colour: COLOURS.hnn,
+      curves: sampleFlow(implicitMidpoint(learned, interval / 3), start, 3),
+    },
+    {
+      name: 'baseline (RK4, dt 0.05)',
+      colour: COLOURS.baseline,
+      curves: sampleFlow(baselineStep(models, interval / baselineSubsteps), start, baselineSubsteps),
+    },
   ];
-  return { series, tEnd };
+  return { series, tEnd: disc.tEnd };
 }
 
 /** Rows of the phase-plane panel (boundaries at the snapshots) and of the area panel. */
@@ -153,12 +130,8 @@ function figureRows(series: readonly Series[], tEnd: number) {
 }
 
 /** Liouville's figure of a one-degree-of-freedom task (see the module comment). */
-export function liouvilleFigure(
-  title: string,
-  spec: TaskSpec,
-  discs: Readonly<Record<ModelKind, DiscSeries>>,
-): TopLevelSpec {
-  const { series, tEnd } = evolutions(spec, discs);
+export function liouvilleFigure(title: string, spec: TaskSpec, models: PlotModels): TopLevelSpec {
+  const { series, tEnd } = evolutions(spec, models);
   const { curves, areas } = figureRows(series, tEnd);
   const domain = series.map((s) => s.name);
   const colour = {

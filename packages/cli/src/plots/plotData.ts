@@ -45,10 +45,10 @@ const PLOT_TOL = { rtol: 1e-10, atol: 1e-10 };
 const DENSE_POINTS = 600;
 const SYMPLECTIC_POINTS = 200;
 
-function symplectic(model: EvaluatedModel, interval: number, dtMax: number): Rollout {
-  const H = hnn(model.model as HnnModel, model.params);
+function symplectic(models: PlotModels, interval: number, dtMax: number): Rollout {
+  const H = hnn(models.hnn.model as HnnModel, models.hnn.params);
   const substeps = Math.max(1, Math.ceil(interval / dtMax - 1e-9));
-  return stepRollout((dt) => gaussLegendre4(H, dt), model.model.inputDim / 2, substeps);
+  return stepRollout((dt) => gaussLegendre4(H, dt), models.hnn.model.inputDim / 2, substeps);
 }
 
 /** Evenly spaced times on [0, tEnd]. */
@@ -56,63 +56,41 @@ function times(tEnd: number, points: number): number[] {
   return Array.from(linspace(0, tEnd, points).data);
 }
 
-/** A measured segment shown instead of a simulated truth (the real pendulum's). */
-export type Measured = { states: Tensor; times: number[] };
-
 /**
- * Where the plotted trajectory starts and the times it is sampled at: the recorded start point and
- * span of the first trajectory of `set`, the task's first evaluation set (or the real pendulum's
- * measured test segment, passed as `measured`).
+ * The first evaluation trajectory of a task, as plotted: the recorded start point and span of the
+ * first trajectory of `set`, the task's first evaluation set (or the real pendulum's measured test
+ * segment, passed as `measured`).
  */
-export interface PlotSpan {
-  readonly set: SetInfo;
-  readonly measured?: Measured;
-  readonly x0: Tensor;
-  readonly tEnd: number;
-  /** The dopri5 curves' times. */
-  readonly dense: number[];
-  /** The symplectic curve's times. */
-  readonly tSymplectic: number[];
-}
-
-/** The span of a task's plotted trajectory (see PlotSpan). */
-export function plotSpan(set: SetInfo, spec: TaskSpec, measured?: Measured): PlotSpan {
+export function plotTrajectories(
+  set: SetInfo,
+  spec: TaskSpec,
+  models: PlotModels,
+  measured?: { states: Tensor; times: number[] },
+): PlotTrajectories {
+  const model = (m: EvaluatedModel, x0: Tensor, t: number[]) => ({
+    t,
+    y: dopri5Rollout(modelField(m.model, m.params), PLOT_TOL)(x0, t),
+  });
   const measuredStart = measured && new Tensor(measured.states.data.slice(0, spec.inputDim), [spec.inputDim]);
   const x0 = measuredStart ?? tensor([...(set.initialStates as number[][])[0]]);
   const tEnd = measured ? measured.times[measured.times.length - 1] : (set.tEnd as number[])[0];
-  // The measured times have gaps, so the symplectic rollout steps on their 1/6 s grid.
-  const tSymplectic = measured ? measured.times : times(tEnd, SYMPLECTIC_POINTS);
-  return { set, measured, x0, tEnd, dense: times(tEnd, DENSE_POINTS), tSymplectic };
-}
-
-/** A model's curve along the plotted trajectory (dopri5). */
-export function modelTrajectory(span: PlotSpan, m: EvaluatedModel): Sampled {
-  return { t: span.dense, y: dopri5Rollout(modelField(m.model, m.params), PLOT_TOL)(span.x0, span.dense) };
-}
-
-/** The HNN's curve along the plotted trajectory by Gauss–Legendre 4. */
-export function symplecticTrajectory(span: PlotSpan, m: EvaluatedModel): Sampled {
-  const { set, measured, tSymplectic } = span;
-  const gl4 = measured
-    ? gridRollout(symplectic(m, 1 / 6, set.symplecticDtMax), 1 / 6)
-    : symplectic(m, tSymplectic[1] - tSymplectic[0], set.symplecticDtMax);
-  return { t: tSymplectic, y: gl4(span.x0, tSymplectic) };
-}
-
-/** The models' curves along the plotted trajectory, each computed from its own model alone. */
-export interface ModelTrajectories {
-  readonly baseline: Sampled;
-  readonly hnn: Sampled;
-  readonly hnnSymplectic: Sampled;
-}
-
-/** The plotted trajectory by the truth (or the measurements) and the models' curves. */
-export function plotTrajectories(span: PlotSpan, spec: TaskSpec, curves: ModelTrajectories): PlotTrajectories {
-  const { measured, dense } = span;
+  const dense = times(tEnd, DENSE_POINTS);
   const truth = measured
     ? { t: measured.times, y: measured.states }
-    : { t: dense, y: dopri5Rollout(trueField(spec.system()), PLOT_TOL)(span.x0, dense) };
-  return { truthLabel: measured ? 'measured data' : 'ground truth', tEnd: span.tEnd, truth, ...curves };
+    : { t: dense, y: dopri5Rollout(trueField(spec.system()), PLOT_TOL)(x0, dense) };
+  // The measured times have gaps, so the symplectic rollout steps on their 1/6 s grid.
+  const tSymplectic = measured ? measured.times : times(tEnd, SYMPLECTIC_POINTS);
+  const gl4 = measured
+    ? gridRollout(symplectic(models, 1 / 6, set.symplecticDtMax), 1 / 6)
+    : symplectic(models, tSymplectic[1] - tSymplectic[0], set.symplecticDtMax);
+  return {
+    truthLabel: measured ? 'measured data' : 'ground truth',
+    tEnd,
+    truth,
+    baseline: model(models.baseline, x0, dense),
+    hnn: model(models.hnn, x0, dense),
+    hnnSymplectic: { t: tSymplectic, y: gl4(x0, tSymplectic) },
+  };
 }
 
 /** Row k of a [N, d] tensor. */
