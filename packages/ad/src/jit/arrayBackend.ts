@@ -6,12 +6,11 @@ import {
   getMatmulBackend,
   matmulInto,
   tanhInto,
-  tanhOf,
 } from '@liouville/linalg';
 import { rules } from '../rules/index.js';
 import { arrayName, clusterSource } from './arrayCodegen.js';
 import { concatSource } from './arrayConcat.js';
-import { type MemoryPlan, allocateViews, bufferBytes, planMemory } from './arrayMemory.js';
+import { type MemoryPlan, allocateViews, arenaBytes, bufferBytes, planMemory } from './arrayMemory.js';
 import { type Schedule, Scheduler, type Step } from './arraySchedule.js';
 import type { Equation, LoopEquation, Program, Var } from './ir.js';
 
@@ -71,8 +70,6 @@ function matmulArena(schedule: Schedule, plan: MemoryPlan, extraBytes: number): 
   return MatmulArena.create(bufferBytes(plan) + extraBytes, scratch);
 }
 
-const byteSize = (v: Var) => Math.ceil((v.size * (v.dtype === 'float64' ? 8 : 4)) / 16) * 16;
-
 /** The constants a product reads (the weights a traced function closed over, say). */
 function productConstants(program: Program, schedule: Schedule): Program['constants'] {
   const read = new Set(schedule.steps.flatMap((s) => (s.kind === 'matmul' ? [s.a.base.id, s.b.base.id] : [])));
@@ -94,7 +91,7 @@ function constantArrays(
     if (arena === null || !inArena.includes(c)) return c.value.data;
     const copy = arena.array(c.variable.dtype, offset, c.variable.size);
     copy.set(c.value.data);
-    offset += byteSize(c.variable);
+    offset += arenaBytes(c.variable.dtype, c.variable.size);
     return copy;
   });
 }
@@ -217,18 +214,17 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
   const arena = matmulArena(
     schedule,
     plan,
-    resident.reduce((total, c) => total + byteSize(c.variable), 0),
+    resident.reduce((total, c) => total + arenaBytes(c.variable.dtype, c.variable.size), 0),
   );
   const { source, tables } = generate(program, schedule, plan, pooled, compile, arena);
   const url = `\n//# sourceURL=liouville-jit-arrays-${programCount++}.js`;
-  const factory = new Function('M', 'H', 'F', 'L', 'T', `${source}${url}`) as (
+  const factory = new Function('M', 'H', 'F', 'L', `${source}${url}`) as (
     m: Tables['matmuls'],
     h: Tables['tanhs'],
     f: Tables['fallbacks'],
     l: Tables['loops'],
-    t: typeof tanhOf,
   ) => (inputs: readonly TypedArray[], constants: readonly TypedArray[], views: readonly TypedArray[]) => TypedArray[];
-  const run = factory(tables.matmuls, tables.tanhs, tables.fallbacks, tables.loops, tanhOf);
+  const run = factory(tables.matmuls, tables.tanhs, tables.fallbacks, tables.loops);
   const constants = constantArrays(program, resident, arena, plan);
   const byId = allocateViews(plan, arena);
   const views = pooled.map((id) => byId.get(id) as TypedArray);

@@ -122,12 +122,14 @@ function bestFit(buffers: { dtype: DType; capacity: number }[], free: number[], 
   return best;
 }
 
+/** Bytes an array of `size` elements of `dtype` takes in the arena, rounded up to a multiple of 16. */
+export function arenaBytes(dtype: DType, size: number): number {
+  return Math.ceil((size * (dtype === 'float64' ? 8 : 4)) / 16) * 16;
+}
+
 /** Bytes of the plan's buffers laid out one after another, each at a multiple of 16 bytes. */
 export function bufferBytes(plan: MemoryPlan): number {
-  return plan.buffers.reduce(
-    (total, b) => total + Math.ceil((b.capacity * (b.dtype === 'float64' ? 8 : 4)) / 16) * 16,
-    0,
-  );
+  return plan.buffers.reduce((total, b) => total + arenaBytes(b.dtype, b.capacity), 0);
 }
 
 /**
@@ -139,7 +141,7 @@ export function allocateViews(plan: MemoryPlan, arena: MatmulArena | null): Map<
   const arrays = plan.buffers.map((b) => {
     if (arena === null) return allocate(b.dtype, b.capacity);
     const array = arena.array(b.dtype, offset, b.capacity);
-    offset += Math.ceil((b.capacity * (b.dtype === 'float64' ? 8 : 4)) / 16) * 16;
+    offset += arenaBytes(b.dtype, b.capacity);
     return array;
   });
   const views = new Map<number, TypedArray>();

@@ -5,7 +5,7 @@ import type { BinaryPrimitive, ComparisonPrimitive, UnaryPrimitive } from '../pr
  * The per-element arithmetic of the elementwise primitives, as JavaScript expressions in `x`
  * (and `y`): the same expressions as the eager kernels of @liouville/linalg (elementwise.ts), so
  * compiled and eager code compute the same bits. tanh calls linalg's `tanhOf`, which the
- * generated functions receive as the parameter `T`. Built only from these fixed strings and the
+ * scalar backend's generated function receives as the parameter `T`. Built only from these fixed strings and the
  * compiler's own identifiers and numbers, never from user input.
  */
 export const UNARY: Readonly<Record<UnaryPrimitive, (x: string) => string>> = {
@@ -18,7 +18,8 @@ export const UNARY: Readonly<Record<UnaryPrimitive, (x: string) => string>> = {
   square: (x) => `${x} * ${x}`,
   sin: (x) => `Math.sin(${x})`,
   cos: (x) => `Math.cos(${x})`,
-  // linalg's tanhOf, which generated code receives as T (compile.ts, arrayBackend.ts).
+  // linalg's tanhOf, which the scalar backend's code receives as T (compile.ts); the array backend
+  // runs tanh as a step of its own on linalg's SIMD kernel (arraySchedule.ts).
   tanh: (x) => `T(${x})`,
   abs: (x) => `Math.abs(${x})`,
   sign: (x) => `Math.sign(${x})`,
