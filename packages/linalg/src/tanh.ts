@@ -23,8 +23,9 @@
  * sign is put back last, and tanh(±0) = ±0.
  *
  * Measured against Math.tanh (fdlibm, itself within 1 ulp of tanh): at most 2 ulp apart over
- * hundreds of thousands of inputs spanning 10⁻¹¹ to 10¹¹ in magnitude (test/tanh.test.ts), and
- * equal for |x| < 2⁻²⁸ (where tanh x = x), at ±∞, and from |x| ≈ 19.1 on (±1).
+ * 3·10⁶ inputs (88% equal) and over the generated inputs of test/tanh.test.ts, which span 10⁻¹¹
+ * to 10¹¹ in magnitude; and equal for |x| < 2⁻²⁸ (where tanh x = x), at ±∞, and from |x| ≈ 19.1
+ * on (±1).
  */
 
 /** 1 / ln 2 */

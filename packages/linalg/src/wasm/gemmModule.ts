@@ -305,9 +305,9 @@ function addPrecision(functions: ModuleFunctions, prec: Precision, shape: TileSh
 
 /**
  * The module's bytes: exports `memory` and, for f64 and f32, `packA_*`, `packAT_*`, `packB_*`,
- * `macro_*`, `macroInPlace_*` and `tanh_*` (tanhLanes.ts). With `sharedMaximumPages`, the memory is imported as `env.memory`, shared, of up to
- * that many pages (for instances on two threads over the same memory); otherwise it is the
- * module's own.
+ * `macro_*`, `macroInPlace_*` and `tanh_*` (tanhLanes.ts). With `sharedMaximumPages`, the memory
+ * is imported as `env.memory`, shared, of up to that many pages (for instances on two threads over
+ * the same memory); otherwise it is the module's own.
  */
 export function gemmModuleBytes(config: GemmConfig = DEFAULT_GEMM_CONFIG, sharedMaximumPages?: number): Uint8Array {
   const functions: ModuleFunctions = [];
