@@ -42,6 +42,21 @@ export class SingularMatrixError extends LiouvilleError {
   }
 }
 
+/**
+ * A WebAssembly feature the engine does not have (relaxed SIMD); the message names the operation,
+ * the feature and what provides it.
+ */
+export class WasmFeatureUnavailableError extends LiouvilleError {
+  override name = 'WasmFeatureUnavailableError';
+  constructor(
+    readonly operation: string,
+    readonly feature: string,
+    remedy: string,
+  ) {
+    super(`${operation}: this engine does not support ${feature}; ${remedy}`);
+  }
+}
+
 /** Short, bounded description of a value for error messages. */
 export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;

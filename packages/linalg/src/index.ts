@@ -75,6 +75,7 @@ export { reshape, transpose, slice, pad, concat, stack, broadcastTo } from './ma
 export { mulAdd } from './mulAdd.js';
 export { matmul, matmulInto, type MatmulOperand, type MatmulIntoOptions, dot, outer } from './matmul.js';
 export { MatmulArena } from './wasm/matmulArena.js';
+export { useFusedMultiplyAdd, fusedMultiplyAdd, WasmFeatureUnavailableError } from './wasm/fusedMultiplyAdd.js';
 export { tanhOf } from './tanh.js';
 export { tanhInto } from './tanhKernel.js';
 export { matmulKernelNT } from './jsMatmulKernel.js';

@@ -5,15 +5,15 @@
 // baseline is the same step derived by hand in plain float64 JavaScript (handHnn.ts).
 import { type Value, valueAndGrad } from '@liouville/ad';
 import { type InputGradientMode, type TrainStep, compileTrainStep, fieldLoss } from '@liouville/hamiltonian';
-import { type DType, type Tensor, tensor } from '@liouville/linalg';
-import { matmulThreadsReady, useMatmulThreads } from '@liouville/linalg/node';
+import { type DType, type Tensor, tensor, useFusedMultiplyAdd } from '@liouville/linalg';
+import { enableRelaxedSimd, matmulThreadsReady, useMatmulThreads } from '@liouville/linalg/node';
 import { type AdamState, type MlpParams, adam } from '@liouville/nn';
 import { type Case, type Group, defineCase, defineGroup } from '../harness.js';
 import { handHnnStep } from './handHnn.js';
 import { HNN_BATCH, INPUT_DIM, LEARNING_RATE, handSetup, hnnBatch, hnnSetup } from './hnnData.js';
 import { jaxHnnCase, tfjsHnnCase, torchHnnCase } from '../peers/hnnPeers.js';
 import { TFJS_NO_FLOAT64, TFJS_NO_FORWARD } from '../peers/tfjs.js';
-import { unavailableCase } from '../unavailable.js';
+import { CaseUnavailableError, unavailableCase } from '../unavailable.js';
 
 export { HNN_BATCH, handSetup, hnnBatch, hnnSetup } from './hnnData.js';
 
@@ -73,8 +73,14 @@ interface JitStep {
   state: AdamState;
 }
 
-/** The compiled step of train, traced and compiled by one first call, with its products on `threads` threads. */
-async function jitStepSetup(dtype: DType, threads: 1 | 2): Promise<JitStep> {
+/**
+ * The compiled step of train, traced and compiled by one first call, with its products on `threads`
+ * threads and, with `fma`, the fused multiply-add of the matmul kernels (useFusedMultiplyAdd).
+ */
+async function jitStepSetup(dtype: DType, threads: 1 | 2, fma: boolean): Promise<JitStep> {
+  if (fma && !enableRelaxedSimd()) {
+    throw new CaseUnavailableError('this engine has no WebAssembly relaxed SIMD (relaxed_madd)');
+  }
   const { model, params } = hnnSetup('reverse', dtype);
   const { x, y } = hnnBatch();
   const optimiser = adam({ lr: LEARNING_RATE });
@@ -85,9 +91,11 @@ async function jitStepSetup(dtype: DType, threads: 1 | 2): Promise<JitStep> {
     await matmulThreadsReady();
   }
   try {
-    s.step(params, s.state, batch); // the program (and its arena) is made here, with the setting of now
+    if (fma) useFusedMultiplyAdd(true);
+    s.step(params, s.state, batch); // the program (and its arena) is made here, with the settings of now
   } finally {
     useMatmulThreads(1); // the other rows keep one thread
+    useFusedMultiplyAdd(false); // and the unfused kernels
   }
   return s;
 }
@@ -95,13 +103,15 @@ async function jitStepSetup(dtype: DType, threads: 1 | 2): Promise<JitStep> {
 /**
  * The compiled step of @liouville/hamiltonian's train (traced and compiled in setup); with 2
  * threads, its large matrix products are cut into chunks of rows shared with a helper thread
- * (@liouville/linalg/node's useMatmulThreads).
+ * (@liouville/linalg/node's useMatmulThreads); with `fma`, its matrix products use the fused
+ * multiply-add (useFusedMultiplyAdd, after enableRelaxedSimd).
  */
-function liouvilleJitCase(dtype: DType, threads: 1 | 2 = 1): Case<JitStep> {
+function liouvilleJitCase(dtype: DType, threads: 1 | 2 = 1, fma = false): Case<JitStep> {
   const target = dtype === 'float64' ? '1.5' : '2';
+  const fmaNote = fma ? ', with the fused multiply-add of the matmul kernels (useFusedMultiplyAdd(true))' : '';
   return defineCase({
-    name: `Liouville ${dtype}, jit${threads === 2 ? ', 2 threads' : ''}`,
-    setup: () => jitStepSetup(dtype, threads),
+    name: `Liouville ${dtype}, jit${fma ? ', fma' : ''}${threads === 2 ? ', 2 threads' : ''}`,
+    setup: () => jitStepSetup(dtype, threads, fma),
     fn: (s) => {
       const result = s.step(s.params, s.state, s.batch);
       s.params = result.params;
@@ -110,8 +120,8 @@ function liouvilleJitCase(dtype: DType, threads: 1 | 2 = 1): Case<JitStep> {
     },
     note:
       threads === 2
-        ? `as the jit row, matrix products of at least 2²¹ multiply-adds on two threads (useMatmulThreads(2)); time / reference is against PyTorch ${dtype} on 1 thread (target at most ${target}×)`
-        : `train's step (compileTrainStep): valueAndGrad and Adam as one jitted program; time / reference is against PyTorch ${dtype} (target at most ${target}×)`,
+        ? `as the jit row${fmaNote}, matrix products of at least 2²¹ multiply-adds on two threads (useMatmulThreads(2)); time / reference is against PyTorch ${dtype} on 1 thread (target at most ${target}×)`
+        : `train's step (compileTrainStep): valueAndGrad and Adam as one jitted program${fmaNote}; time / reference is against PyTorch ${dtype} (target at most ${target}×)`,
   });
 }
 
@@ -124,12 +134,13 @@ export const hnnStepGroup: Group = defineGroup({
     'from the same parameters and batch. PyTorch rows are timed inside the Python process (one request per sample, same rounds). ' +
     'Rows marked 2 threads: Liouville with its large matrix products shared by rows with a helper thread (useMatmulThreads(2)), ' +
     'PyTorch with torch.set_num_threads(2) and a 2-thread BLAS in a process of its own (OMP_WAIT_POLICY=PASSIVE). ' +
+    'Rows marked fma: the matmul kernels with relaxed SIMD fused multiply-adds (useFusedMultiplyAdd, opt-in; bits machine-dependent). ' +
     `For context, from another run (REFERENCE.md, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32.`,
   metric: { unit: 'steps/s', perOp: 1 },
   budgetMs: 2000,
   compareTo: (name) => {
     const dtype = name.toLowerCase().includes('float32') ? 'float32' : 'float64';
-    return (name.endsWith(', jit') || name.endsWith(', jit, 2 threads')) && name.startsWith('Liouville')
+    return /^Liouville .*, jit(, fma)?(, 2 threads)?$/.test(name)
       ? `PyTorch ${dtype}, 1 thread`
       : `Liouville ${dtype}, input gradient reverse`;
   },
@@ -149,6 +160,10 @@ export const hnnStepGroup: Group = defineGroup({
     liouvilleJitCase('float32'),
     liouvilleJitCase('float64', 2),
     liouvilleJitCase('float32', 2),
+    liouvilleJitCase('float64', 1, true),
+    liouvilleJitCase('float32', 1, true),
+    liouvilleJitCase('float64', 2, true),
+    liouvilleJitCase('float32', 2, true),
     torchHnnCase('float64'),
     torchHnnCase('float32'),
     torchHnnCase('float64', 2),

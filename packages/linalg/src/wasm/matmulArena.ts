@@ -1,7 +1,7 @@
 import type { DType, TypedArray } from '../Tensor.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { helperEnabled } from './gemmThreads.js';
-import { WasmGemm } from './wasmGemm.js';
+import { WasmGemm, currentGemmConfig } from './wasmGemm.js';
 import { wasmSimdSupported } from './wasmMatmulKernel.js';
 
 const PAGE_BYTES = 65536;
@@ -24,7 +24,9 @@ export class MatmulArena {
 
   /**
    * An arena with `arrayBytes` for arrays and `scratchBytes` of scratch (see `scratchBytes`), or
-   * null where WebAssembly SIMD is unavailable or the memory cannot be had.
+   * null where WebAssembly SIMD is unavailable or the memory cannot be had. Its kernel takes the
+   * fused multiply-add setting of now (useFusedMultiplyAdd) and keeps it: a later change of the
+   * setting does not reach arenas (nor the compiled programs owning them) made before.
    */
   static create(arrayBytes: number, scratchBytes: number): MatmulArena | null {
     if (!wasmSimdSupported()) return null;
@@ -33,7 +35,7 @@ export class MatmulArena {
       const shared = sharedArena(start, scratchBytes);
       if (shared !== null) return new MatmulArena(shared, start);
     }
-    const gemm = new WasmGemm();
+    const gemm = new WasmGemm(currentGemmConfig());
     return gemm.allocate(start + scratchBytes) ? new MatmulArena(gemm, start) : null;
   }
 
@@ -112,7 +114,8 @@ function sharedArena(start: number, scratchBytes: number): WasmGemm | null {
   } catch {
     return null;
   }
-  const gemm = new WasmGemm(undefined, undefined, memory);
+  // The helper thread instantiates this instance's module, so it runs the same (fused or not) code.
+  const gemm = new WasmGemm(currentGemmConfig(), undefined, memory);
   gemm.attachHelper(start + scratch);
   return gemm;
 }

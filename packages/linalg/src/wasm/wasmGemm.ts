@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from '../Tensor.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { type GemmConfig, type TileShape, DEFAULT_GEMM_CONFIG, gemmModuleBytes } from './gemmModule.js';
+import { fusedMultiplyAdd } from './fusedMultiplyAdd.js';
 import { ArenaHelper, MAX_CHUNKS, MIN_CHUNK_ROWS, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
 import { TANH_ELEMENTS_PER_STEP } from './tanhLanes.js';
 import { tanhOf } from '../tanh.js';
@@ -56,11 +57,21 @@ interface Precision {
 const modules = new Map<string, object>();
 
 /**
- * The module of a tile configuration, compiled once (instances, each with its own memory, share
- * it); `shared`: the variant importing a shared memory of up to MAX_BYTES.
+ * The default tiles, with the fused multiply-add as useFusedMultiplyAdd sets it now: the config of
+ * every instance made without one (the shared kernel's, arenas', and so compiled programs').
+ */
+export function currentGemmConfig(): GemmConfig {
+  return { ...DEFAULT_GEMM_CONFIG, fusedMultiplyAdd: fusedMultiplyAdd() };
+}
+
+/**
+ * The module of a configuration (tiles and fused multiply-add), compiled once (instances, each
+ * with its own memory, share it); `shared`: the variant importing a shared memory of up to
+ * MAX_BYTES, which the helper thread instantiates too (gemmThreads.ts), so it runs the same code.
  */
 function compiledModule(config: GemmConfig, shared = false): object {
-  const key = JSON.stringify(config) + (shared ? ' shared' : '');
+  const { f64, f32 } = config;
+  const key = JSON.stringify({ f64, f32, fused: config.fusedMultiplyAdd === true }) + (shared ? ' shared' : '');
   let module = modules.get(key);
   if (module === undefined) {
     const bytes = gemmModuleBytes(config, shared ? MAX_BYTES / PAGE_BYTES : undefined);
@@ -118,10 +129,12 @@ export class WasmGemm {
 
   /**
    * With `sharedMemory` (a shared WebAssembly memory of a fixed size), the instance works on that
-   * memory, so that a helper thread can run the same module on it (`attachHelper`).
+   * memory, so that a helper thread can run the same module on it (`attachHelper`). The config
+   * defaults to currentGemmConfig(): the fused multiply-add is the setting of now, kept for the
+   * instance's life.
    */
   constructor(
-    config: GemmConfig = DEFAULT_GEMM_CONFIG,
+    config: GemmConfig = currentGemmConfig(),
     private readonly blocking: Blocking = DEFAULT_BLOCKING,
     sharedMemory?: WasmMemory,
   ) {

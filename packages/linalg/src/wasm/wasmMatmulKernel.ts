@@ -2,6 +2,7 @@ import { jsMatmulKernels } from '../jsMatmulKernel.js';
 import type { MatmulKernel } from '../kernels.js';
 import type { DType, TypedArray } from '../Tensor.js';
 import { wasmApi } from './engine.js';
+import { fusedMultiplyAdd } from './fusedMultiplyAdd.js';
 import { simdProbeBytes } from './gemmModule.js';
 import { WasmGemm } from './wasmGemm.js';
 
@@ -25,12 +26,14 @@ export function wasmSimdSupported(): boolean {
   return simdSupport;
 }
 
-let shared: WasmGemm | undefined;
+/** The shared instances: unfused, and fused (useFusedMultiplyAdd), each created on first use. */
+const shared: { plain?: WasmGemm; fused?: WasmGemm } = {};
 
-/** The shared instance, created on first use. */
+/** The shared instance for the fused multiply-add setting of now (so each product follows it). */
 function sharedGemm(): WasmGemm {
-  shared ??= new WasmGemm();
-  return shared;
+  const which = fusedMultiplyAdd() ? 'fused' : 'plain';
+  shared[which] ??= new WasmGemm();
+  return shared[which];
 }
 
 /**
