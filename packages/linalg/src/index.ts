@@ -76,6 +76,8 @@ export { mulAdd } from './mulAdd.js';
 export { matmul, matmulInto, type MatmulOperand, type MatmulIntoOptions, dot, outer } from './matmul.js';
 export { MatmulArena } from './wasm/matmulArena.js';
 export { useFusedMultiplyAdd, fusedMultiplyAdd, WasmFeatureUnavailableError } from './wasm/fusedMultiplyAdd.js';
+// The WebAssembly bytecode assembler of the kernels, for code generated elsewhere (@liouville/ad's jit).
+export { FunctionBody, Op, SimdOp, ValType, type ModuleFunction } from './wasm/assembler.js';
 export { tanhOf } from './tanh.js';
 export { tanhInto } from './tanhKernel.js';
 export { matmulKernelNT } from './jsMatmulKernel.js';

@@ -47,6 +47,25 @@ export const Op = {
   f32Mul: 0x94,
   f64Add: 0xa0,
   f64Mul: 0xa2,
+  // Used by the fused loops of @liouville/ad's jit.
+  select: 0x1b,
+  f32Const: 0x43,
+  f64Const: 0x44,
+  f64Ne: 0x62,
+  f64Gt: 0x64,
+  i32Or: 0x72,
+  f32Abs: 0x8b,
+  f32Neg: 0x8c,
+  f32Sqrt: 0x91,
+  f32Sub: 0x93,
+  f32Div: 0x95,
+  f64Abs: 0x99,
+  f64Neg: 0x9a,
+  f64Sqrt: 0x9f,
+  f64Sub: 0xa1,
+  f64Div: 0xa3,
+  f32DemoteF64: 0xb6,
+  f64PromoteF32: 0xbb,
 } as const;
 
 /** SIMD opcodes, each encoded as the prefix 0xfd followed by the LEB128 sub-opcode. */
@@ -78,6 +97,14 @@ export const SimdOp = {
   f64x2Sub: 0xf1,
   f64x2Div: 0xf3,
   f64x2Min: 0xf4,
+  // Used by the fused loops of @liouville/ad's jit.
+  i8x16Shuffle: 0x0d,
+  f32x4Abs: 0xe0,
+  f32x4Neg: 0xe1,
+  f32x4Sqrt: 0xe3,
+  f32x4Sub: 0xe5,
+  f32x4Div: 0xe7,
+  f64x2Sqrt: 0xef,
 } as const;
 
 const SIMD_PREFIX = 0xfd;
@@ -168,6 +195,20 @@ export class FunctionBody {
 
   i32(value: number): this {
     return this.emit(Op.i32Const, ...signedLeb128(value));
+  }
+
+  /** f64.const: the value's 8 bytes, little-endian (spec §5.4.7). */
+  f64(value: number): this {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, value, true);
+    return this.emit(Op.f64Const, ...new Uint8Array(view.buffer));
+  }
+
+  /** f32.const of `value`, which must be a float32 (Math.fround(value) === value, or NaN). */
+  f32(value: number): this {
+    const view = new DataView(new ArrayBuffer(4));
+    view.setFloat32(0, value, true);
+    return this.emit(Op.f32Const, ...new Uint8Array(view.buffer));
   }
 
   call(functionIndex: number): this {
@@ -275,6 +316,8 @@ export interface ModuleSpec {
    * then work on the same bytes. It is still exported as `memoryExport`.
    */
   sharedMemory?: { maximumPages: number };
+  /** When set (and sharedMemory is not), the memory is imported as `env.memory`, unshared, with no maximum. */
+  importMemory?: boolean;
 }
 
 function section(id: number, content: number[]): number[] {
@@ -297,8 +340,12 @@ function memoryLimits(spec: ModuleSpec): number[] {
  * one entry `env.memory` of kind 0x02 (a memory).
  */
 function memorySection(spec: ModuleSpec): number[] {
-  if (spec.sharedMemory === undefined) return section(5, encodeVector([memoryLimits(spec)]));
+  if (!importsMemory(spec)) return section(5, encodeVector([memoryLimits(spec)]));
   return section(2, encodeVector([concat([encodeName('env'), encodeName('memory'), [0x02], memoryLimits(spec)])]));
+}
+
+function importsMemory(spec: ModuleSpec): boolean {
+  return spec.sharedMemory !== undefined || spec.importMemory === true;
 }
 
 /** Encodes a complete module: type, import or memory, function, export and code sections (spec §5.5). */
@@ -322,9 +369,9 @@ export function assembleModule(spec: ModuleSpec): Uint8Array {
     [0x00, 0x61, 0x73, 0x6d], // magic "\0asm"
     [0x01, 0x00, 0x00, 0x00], // version 1
     section(1, encodeVector(types)),
-    ...(spec.sharedMemory === undefined ? [] : [memorySection(spec)]), // the import section precedes functions
+    ...(importsMemory(spec) ? [memorySection(spec)] : []), // the import section precedes functions
     section(3, encodeVector(typeIndices.map((t) => unsignedLeb128(t)))),
-    ...(spec.sharedMemory === undefined ? [memorySection(spec)] : []),
+    ...(importsMemory(spec) ? [] : [memorySection(spec)]),
     section(7, encodeVector(exports)),
     section(10, encodeVector(spec.functions.map(({ body }) => body.encode()))),
   ]);

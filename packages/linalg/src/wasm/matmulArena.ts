@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from '../Tensor.js';
+import type { ModuleFunction } from './assembler.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { helperEnabled } from './gemmThreads.js';
 import { WasmGemm, currentGemmConfig } from './wasmGemm.js';
@@ -51,6 +52,19 @@ export class MatmulArena {
       throw new RangeError(`MatmulArena.array: ${size} ${dtype} at byte ${byteOffset} is outside the array area`);
     }
     return this.gemm.array(dtype, byteOffset, size);
+  }
+
+  /** The byte address of `array` in the arena's memory, or null when it is not a view of it (see `array`). */
+  address(array: TypedArray): number | null {
+    return this.gemm.address(array);
+  }
+
+  /**
+   * Compiles `functions` into a module on the arena's memory and returns its exports (null where
+   * the engine refuses), so generated kernels read and write the arena's arrays in place.
+   */
+  kernels(functions: readonly ModuleFunction[]): Record<string, unknown> | null {
+    return this.gemm.instantiateOnMemory(functions);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from '../Tensor.js';
+import { type ModuleFunction, assembleModule } from './assembler.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { type GemmConfig, type TileShape, DEFAULT_GEMM_CONFIG, gemmModuleBytes } from './gemmModule.js';
 import { fusedMultiplyAdd } from './fusedMultiplyAdd.js';
@@ -413,6 +414,33 @@ export class WasmGemm {
   /** Grows the memory to at least `bytes` now (false if it cannot); for arenas sized once. */
   allocate(bytes: number): boolean {
     return this.reserve(bytes);
+  }
+
+  /** The byte address of `array` in this instance's memory, or null when it is not a view of that memory. */
+  address(array: TypedArray): number | null {
+    return array.buffer === this.memory.buffer ? array.byteOffset : null;
+  }
+
+  /**
+   * The exports of a module of `functions` that imports this instance's memory (shared when it is),
+   * so that its code works on the same bytes; null where the engine refuses to compile it.
+   */
+  instantiateOnMemory(functions: readonly ModuleFunction[]): Record<string, unknown> | null {
+    const api = wasmApi as NonNullable<typeof wasmApi>;
+    const shared = this.module !== undefined;
+    const sharedMemory = shared ? { maximumPages: MAX_BYTES / PAGE_BYTES } : undefined;
+    const bytes = assembleModule({
+      functions,
+      memoryExport: 'memory',
+      initialPages: 1,
+      sharedMemory,
+      importMemory: true,
+    });
+    try {
+      return new api.Instance(new api.Module(bytes), { env: { memory: this.memory } }).exports;
+    } catch {
+      return null;
+    }
   }
 
   /** Typed arrays over this instance's memory, as it is now (a later growth detaches them). */
