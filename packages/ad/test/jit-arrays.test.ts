@@ -62,6 +62,7 @@ import {
   valueAndGrad,
   where,
 } from '../src/index.js';
+import { laneStatistics } from '../src/jit/arrayBackend.js';
 import { planMemory } from '../src/jit/arrayMemory.js';
 import { Scheduler } from '../src/jit/arraySchedule.js';
 import { type MlpParams, leaves, mlp } from './helpers.js';
@@ -395,6 +396,61 @@ function mlpParams(n: number, h: number, seed: number, dtype: DType): Record<key
 
 const ROWS = 300;
 const WIDTH = 32;
+
+describe('fused loops compiled to WebAssembly SIMD', () => {
+  // Loops over arrays of a program's memory (between products) run as WebAssembly with two float64
+  // or four float32 lanes (arrayLanes.ts). Shapes with 1 to 45 columns give every remainder of the
+  // lanes; the bias and the weights are arguments, so their copies in that memory are refreshed on
+  // every call; the numbers 2 and 0.5 are float32, 0.1 is not (its loops stay in JavaScript).
+  const lanesProgram =
+    (scale: number) =>
+    (x: Value, w: Value, b: Value, w2: Value): Value[] => {
+      const y = matmul(x, w);
+      const z = sub(mul(add(y, b), y), div(y, 2));
+      const u = add(sqrt(abs(z)), neg(square(mul(y, scale))));
+      const columns = sum(u, 0);
+      const rows = sum(u, 1);
+      const largest = max(z, 1);
+      return [matmul(u, w2), matmul(reshape(columns, [1, -1]), w2), rows, largest, sum(z)];
+    };
+
+  describe.each(DTYPES)('%s', (dtype) => {
+    test('products, elementwise chains, row and column sums and maxima give eager bits', () => {
+      fc.assert(
+        fc.property(
+          // n columns and m rows with m·n > 256, past the scalar backend's tensors (scalarBackend.ts).
+          fc
+            .integer({ min: 1, max: 45 })
+            .chain((n) =>
+              fc.tuple(fc.integer({ min: Math.ceil(257 / n), max: Math.ceil(257 / n) + 30 }), fc.constant(n)),
+            ),
+          fc.integer({ min: 1, max: 12 }),
+          fc.constantFrom(0.5, 0.1),
+          seedArb,
+          ([m, n], k, scale, seed) => {
+            const x = seeded([m, k], seed, dtype);
+            const w = seeded([k, n], seed + 1, dtype);
+            const w2 = seeded([n, 3], seed + 3, dtype);
+            const f = lanesProgram(scale);
+            const compiled = jit(f);
+            const before = laneStatistics.kernels;
+            for (let call = 0; call < 2; call++) {
+              const b = seeded([n], seed + 2 + 10 * call, dtype);
+              expectSameBits(compiled(x, w, b, w2), f(x, w, b, w2));
+            }
+            // A loop of at least 64 elements whose numbers are float32 runs as WebAssembly.
+            if (m * n >= 64 && (scale === 0.5 || dtype === 'float64'))
+              expect(laneStatistics.kernels).toBeGreaterThan(before);
+            const loss = (p: Value[]) => sum(lanesProgram(scale)(p[0], p[1], p[2], p[3])[0]);
+            const args = [x, w, seeded([n], seed + 2, dtype, 3, false), w2];
+            expectSameBits(jit(grad(loss))(args), grad(loss)(args));
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+  });
+});
 
 describe('jit of derivatives of a network on a batch', () => {
   const J = L.tensor([

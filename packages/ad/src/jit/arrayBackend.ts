@@ -1,4 +1,5 @@
 import {
+  type FunctionBody,
   MatmulArena,
   Tensor,
   type TypedArray,
@@ -11,7 +12,8 @@ import { rules } from '../rules/index.js';
 import { arrayName, clusterSource } from './arrayCodegen.js';
 import { concatSource } from './arrayConcat.js';
 import { type MemoryPlan, allocateViews, arenaBytes, bufferBytes, planMemory } from './arrayMemory.js';
-import { type Schedule, Scheduler, type Step } from './arraySchedule.js';
+import { laneFunction } from './arrayLanes.js';
+import { type Cluster, type Schedule, Scheduler, type Step } from './arraySchedule.js';
 import type { Equation, LoopEquation, Program, Var } from './ir.js';
 
 /**
@@ -25,6 +27,11 @@ import type { Equation, LoopEquation, Program, Var } from './ir.js';
  * kernel, and a loop runs its compiled body once per iteration. Every element is computed by the
  * eager kernel's expression with the eager rounding and summation order, so results are
  * bit-identical to eager evaluation.
+ *
+ * In a program with products, the arena of its products (linalg's MatmulArena) holds the buffers,
+ * the constants that products and loops read, and copies of the inputs and outputs of its loops;
+ * a loop of plain arithmetic then runs as WebAssembly SIMD on the arena in place (arrayLanes.ts),
+ * with the same bits.
  */
 
 /** Input tensors in, output tensors out (as compile.ts's Executable). */
@@ -37,6 +44,8 @@ interface Tables {
   readonly tanhs: ((x: TypedArray, out: TypedArray) => void)[];
   readonly fallbacks: ArrayFn[];
   readonly loops: ((...arrays: TypedArray[]) => TypedArray[])[];
+  /** Fused loops compiled to WebAssembly (arrayLanes.ts), working on the arena in place. */
+  readonly lanes: (() => void)[];
 }
 
 function matmulStep(step: MatmulStep, arena: MatmulArena | null): Tables['matmuls'][number] {
@@ -70,11 +79,54 @@ function matmulArena(schedule: Schedule, plan: MemoryPlan, extraBytes: number): 
   return MatmulArena.create(bufferBytes(plan) + extraBytes, scratch);
 }
 
-/** The constants a product reads (the weights a traced function closed over, say). */
-function productConstants(program: Program, schedule: Schedule): Program['constants'] {
-  const read = new Set(schedule.steps.flatMap((s) => (s.kind === 'matmul' ? [s.a.base.id, s.b.base.id] : [])));
+/** Ids of the arrays products and fused loops read (the arrays worth keeping in the arena). */
+function arenaReads(schedule: Schedule): Set<number> {
+  return new Set(
+    schedule.steps.flatMap((s) =>
+      s.kind === 'matmul' ? [s.a.base.id, s.b.base.id] : s.kind === 'cluster' ? s.reads.map((v) => v.id) : [],
+    ),
+  );
+}
+
+/** The constants a product or a fused loop reads (the weights a traced function closed over, say). */
+function arenaConstants(program: Program, schedule: Schedule): Program['constants'] {
+  const read = arenaReads(schedule);
   return program.constants.filter((c) => read.has(c.variable.id));
 }
+
+/**
+ * Arena copies for the fused loops that run as WebAssembly: of the program inputs they read (each
+ * call copies them in first) and of the program outputs they write (copied out after the loop).
+ */
+interface LaneCopies {
+  readonly inputs: readonly Var[];
+  readonly outputs: readonly Var[];
+}
+
+/** The program outputs fused loops write. */
+function clusterOutputs(schedule: Schedule, plan: MemoryPlan): Var[] {
+  return schedule.steps.flatMap((s, i) =>
+    s.kind === 'cluster' ? plan.writes[i].filter((v) => plan.storage.get(v.id)?.kind === 'fresh') : [],
+  );
+}
+
+/** The inputs fused loops read: with an arena, each gets a copy there (see laneKernels). */
+function clusterInputs(program: Program, schedule: Schedule): Var[] {
+  const read = new Set(schedule.steps.flatMap((s) => (s.kind === 'cluster' ? s.reads.map((v) => v.id) : [])));
+  return program.inputs.filter((v) => read.has(v.id));
+}
+
+/** Arena arrays from byte `offset` up, one per variable, by variable id. */
+function arenaArrays(vars: readonly Var[], arena: MatmulArena, offset: number): Map<number, TypedArray> {
+  const arrays = new Map<number, TypedArray>();
+  for (const v of vars) {
+    arrays.set(v.id, arena.array(v.dtype, offset, v.size));
+    offset += arenaBytes(v.dtype, v.size);
+  }
+  return arrays;
+}
+
+const totalArenaBytes = (vars: readonly Var[]) => vars.reduce((total, v) => total + arenaBytes(v.dtype, v.size), 0);
 
 /**
  * The arrays of a program's constants. Those a product reads are copied once into the arena, after
@@ -142,21 +194,31 @@ function generate(
   pooled: readonly number[],
   compile: (p: Program) => Run,
   arena: MatmulArena | null,
+  lanes: ReadonlyMap<Cluster, () => void>,
+  copies: LaneCopies,
 ): { source: string; tables: Tables } {
-  const tables: Tables = { matmuls: [], tanhs: [], fallbacks: [], loops: [] };
+  const tables: Tables = { matmuls: [], tanhs: [], fallbacks: [], loops: [], lanes: [] };
   const functions: string[] = [];
   const lines: string[] = [];
   for (const [k, v] of program.inputs.entries()) lines.push(`const ${arrayName(v)} = I[${k}];`);
+  for (const [k, v] of copies.inputs.entries()) lines.push(`S[${k}].set(${arrayName(v)});`);
   for (const [k, c] of program.constants.entries()) lines.push(`const ${arrayName(c.variable)} = C[${k}];`);
   for (const [k, id] of pooled.entries()) lines.push(`const a${id} = V[${k}];`);
   schedule.steps.forEach((step, i) => {
-    for (const v of plan.writes[i]) {
-      if (plan.storage.get(v.id)?.kind === 'fresh')
-        lines.push(`const ${arrayName(v)} = new ${arrayType(v)}(${v.size});`);
-    }
+    const lane = step.kind === 'cluster' ? lanes.get(step.cluster) : undefined;
+    const fresh = plan.writes[i].filter((v) => plan.storage.get(v.id)?.kind === 'fresh');
+    if (lane === undefined)
+      for (const v of fresh) lines.push(`const ${arrayName(v)} = new ${arrayType(v)}(${v.size});`);
     const args = (vs: readonly Var[]) => vs.map(arrayName).join(', ');
     switch (step.kind) {
       case 'cluster': {
+        if (lane !== undefined) {
+          lines.push(`W[${tables.lanes.length}]();`);
+          tables.lanes.push(lane);
+          // Outputs of the program it computes are copied out of the arena (outputs are the caller's).
+          for (const v of fresh) lines.push(`const ${arrayName(v)} = R[${copies.outputs.indexOf(v)}].slice();`);
+          break;
+        }
         const { nest, outputs } = plan.clusters.get(step.cluster) as NonNullable<
           ReturnType<MemoryPlan['clusters']['get']>
         >;
@@ -200,6 +262,46 @@ function generate(
   return { source, tables };
 }
 
+/**
+ * The fused loops that run as WebAssembly on the arena (arrayLanes.ts), compiled into one module
+ * per program; none without an arena, or where the engine refuses the module.
+ */
+function laneKernels(
+  program: Program,
+  schedule: Schedule,
+  plan: MemoryPlan,
+  arena: MatmulArena | null,
+  views: ReadonlyMap<number, TypedArray>,
+  constants: readonly TypedArray[],
+): Map<Cluster, () => void> {
+  const kernels = new Map<Cluster, () => void>();
+  if (arena === null) return kernels;
+  const constantIndex = new Map(program.constants.map((c, k) => [c.variable.id, k]));
+  const addressOf = (v: Var): number | null => {
+    const k = constantIndex.get(v.id);
+    const array = k === undefined ? views.get(v.id) : constants[k];
+    return array === undefined ? null : arena.address(array);
+  };
+  const clusters: Cluster[] = [];
+  const functions: { body: FunctionBody; exportName: string }[] = [];
+  for (const step of schedule.steps) {
+    if (step.kind !== 'cluster') continue;
+    const { nest, outputs } = plan.clusters.get(step.cluster) as NonNullable<ReturnType<MemoryPlan['clusters']['get']>>;
+    const body = laneFunction(step.cluster, nest, outputs, addressOf);
+    if (body === null) continue;
+    functions.push({ body, exportName: `k${clusters.length}` });
+    clusters.push(step.cluster);
+  }
+  if (functions.length === 0) return kernels;
+  const exports = arena.kernels(functions);
+  if (exports !== null) for (const [k, c] of clusters.entries()) kernels.set(c, exports[`k${k}`] as () => void);
+  laneStatistics.kernels += kernels.size;
+  return kernels;
+}
+
+/** How many fused loops have been compiled to WebAssembly so far (for tests and diagnostics). */
+export const laneStatistics = { kernels: 0 };
+
 let programCount = 0;
 
 /**
@@ -210,24 +312,44 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
   const schedule = new Scheduler(program).run();
   const plan = planMemory(schedule);
   const pooled = [...plan.storage].filter(([, s]) => s.kind === 'pooled').map(([id]) => id);
-  const resident = productConstants(program, schedule);
-  const arena = matmulArena(
-    schedule,
-    plan,
-    resident.reduce((total, c) => total + arenaBytes(c.variable.dtype, c.variable.size), 0),
+  const resident = arenaConstants(program, schedule);
+  const residentVars = resident.map((c) => c.variable);
+  const staging = [...clusterInputs(program, schedule), ...clusterOutputs(schedule, plan)];
+  const arena = matmulArena(schedule, plan, totalArenaBytes(residentVars) + totalArenaBytes(staging));
+  const constants = constantArrays(program, resident, arena, plan);
+  const staged =
+    arena === null ? new Map() : arenaArrays(staging, arena, bufferBytes(plan) + totalArenaBytes(residentVars));
+  const byId = allocateViews(plan, arena);
+  const views = pooled.map((id) => byId.get(id) as TypedArray);
+  const lanes = laneKernels(program, schedule, plan, arena, new Map([...byId, ...staged]), constants);
+  const laneReads = new Set([...lanes.keys()].flatMap((c) => c.accesses.map((a) => a.base.id)));
+  const laneWrites = new Set(
+    schedule.steps.flatMap((s, i) => (s.kind === 'cluster' && lanes.has(s.cluster) ? plan.writes[i] : [])),
   );
-  const { source, tables } = generate(program, schedule, plan, pooled, compile, arena);
+  const copies: LaneCopies = {
+    inputs: clusterInputs(program, schedule).filter((v) => laneReads.has(v.id)),
+    outputs: clusterOutputs(schedule, plan).filter((v) => laneWrites.has(v)),
+  };
+  const { source, tables } = generate(program, schedule, plan, pooled, compile, arena, lanes, copies);
   const url = `\n//# sourceURL=liouville-jit-arrays-${programCount++}.js`;
-  const factory = new Function('M', 'H', 'F', 'L', `${source}${url}`) as (
+  const factory = new Function('M', 'H', 'F', 'L', 'W', 'S', 'R', `${source}${url}`) as (
     m: Tables['matmuls'],
     h: Tables['tanhs'],
     f: Tables['fallbacks'],
     l: Tables['loops'],
+    w: Tables['lanes'],
+    s: readonly TypedArray[],
+    r: readonly TypedArray[],
   ) => (inputs: readonly TypedArray[], constants: readonly TypedArray[], views: readonly TypedArray[]) => TypedArray[];
-  const run = factory(tables.matmuls, tables.tanhs, tables.fallbacks, tables.loops);
-  const constants = constantArrays(program, resident, arena, plan);
-  const byId = allocateViews(plan, arena);
-  const views = pooled.map((id) => byId.get(id) as TypedArray);
+  const run = factory(
+    tables.matmuls,
+    tables.tanhs,
+    tables.fallbacks,
+    tables.loops,
+    tables.lanes,
+    copies.inputs.map((v) => staged.get(v.id) as TypedArray),
+    copies.outputs.map((v) => staged.get(v.id) as TypedArray),
+  );
   const shapes = program.outputs.map((v) => v.shape);
   return (inputs) => {
     const data = new Array<TypedArray>(inputs.length);

@@ -11,6 +11,7 @@ import {
   transposeView,
   wholeView,
 } from './arrayViews.js';
+import { type LanePrimitive, lanePrimitive } from './arrayLanes.js';
 import { BINARY, MUL_ADD, UNARY, binaryDType, literal, stored } from './expressions.js';
 import { type Equation, type LoopEquation, type Program, type Var, isLoop } from './ir.js';
 
@@ -28,7 +29,7 @@ import { type Equation, type LoopEquation, type Program, type Var, isLoop } from
 export type Ref =
   | { readonly kind: 'local'; readonly v: Var }
   | { readonly kind: 'access'; readonly index: number }
-  | { readonly kind: 'literal'; readonly text: string };
+  | { readonly kind: 'literal'; readonly text: string; readonly value: number };
 
 /** An elementwise result computed in a fused loop: a per-element JavaScript expression of its arguments. */
 export interface ElementMember {
@@ -36,6 +37,8 @@ export interface ElementMember {
   readonly out: Var;
   readonly args: readonly Ref[];
   readonly expression: (args: readonly string[]) => string;
+  /** The primitive, when it is one the WebAssembly loops compute (arrayLanes.ts); 'copy' for x ↦ x. */
+  readonly primitive?: LanePrimitive;
 }
 
 /** A sum or max over some axes of a value of the loop's shape, accumulated as the loop runs. */
@@ -196,7 +199,13 @@ export class Scheduler {
     const view = this.readView(v);
     if (view.offset === 0 && isContiguous(view) && view.base.size === v.size) return view.base;
     const cluster = new Cluster(v.shape);
-    const member: ElementMember = { kind: 'element', out: v, args: [cluster.access(view)], expression: ([x]) => x };
+    const member: ElementMember = {
+      kind: 'element',
+      out: v,
+      args: [cluster.access(view)],
+      expression: ([x]) => x,
+      primitive: 'copy',
+    };
     cluster.members.push(member);
     cluster.locals.add(v.id);
     this.owner.set(v.id, cluster);
@@ -219,7 +228,7 @@ export class Scheduler {
       this.steps.push({ kind: 'concat', eq, reads: inputs.map((v) => this.materialise(v)) });
     else {
       const expression = elementExpression(eq);
-      if (expression !== null) this.element(eq.out, inputs, expression);
+      if (expression !== null) this.element(eq.out, inputs, expression, lanePrimitive(eq.primitive));
       else this.fallback(eq, inputs);
     }
   }
@@ -270,14 +279,20 @@ export class Scheduler {
       const view = this.viewOf(v);
       // A one-element constant is written into the loop as a number (V8 then folds x·1 and the like).
       const value = view.base.size === 1 ? this.smallConstants.get(view.base.id) : undefined;
-      return value === undefined ? c.access(broadcastView(view, shape)) : { kind: 'literal', text: literal(value) };
+      if (value === undefined) return c.access(broadcastView(view, shape));
+      return { kind: 'literal', text: literal(value), value };
     });
     return { cluster, refs };
   }
 
-  private element(out: Var, args: readonly Var[], expression: ElementMember['expression']): void {
+  private element(
+    out: Var,
+    args: readonly Var[],
+    expression: ElementMember['expression'],
+    primitive: LanePrimitive | undefined,
+  ): void {
     const { cluster, refs } = this.target(out.shape, args);
-    cluster.members.push({ kind: 'element', out, args: refs, expression });
+    cluster.members.push({ kind: 'element', out, args: refs, expression, primitive });
     cluster.locals.add(out.id);
     this.owner.set(out.id, cluster);
   }

@@ -1,0 +1,557 @@
+import { type DType, FunctionBody, Op, SimdOp, ValType } from '@liouville/linalg';
+import type { ClusterOutputs } from './arrayCodegen.js';
+import type { Accumulator, LoopNest } from './arrayLoops.js';
+import type { Cluster, ElementMember, ReduceMember, Ref } from './arraySchedule.js';
+import type { Var } from './ir.js';
+
+/**
+ * Fused loops in WebAssembly SIMD: the same loop nest as the JavaScript of arrayCodegen.ts, for a
+ * cluster whose arrays all live in the program's arena (so the code reads and writes them in
+ * place) and whose members are all primitives IEEE 754 rounds exactly once: +, −, ×, ÷, √, |x|,
+ * −x, x². The innermost loop runs two float64 or four float32 lanes per instruction, then a
+ * scalar tail.
+ *
+ * The bits are the JavaScript loop's, for these reasons:
+ * - float64: the same IEEE operations on the same operands, one element per lane.
+ * - float32: the JavaScript computes each member in float64 and rounds it with Math.fround. For
+ *   +, −, ×, ÷ and √ of float32 operands, rounding the float64 result to float32 gives the
+ *   correctly rounded float32 result, because 53 ≥ 2·24 + 2 (Figueroa, "When is double rounding
+ *   innocuous?", SIGNUM Newsletter 30(3), 1995), so the f32x4 instructions give the same bits. A
+ *   number in the loop (a literal) must itself be a float32 for this to hold, else the cluster
+ *   stays in JavaScript.
+ * - Reductions: a sum or max over the innermost loop accumulates in a float64 local lane by lane,
+ *   in element order; a sum over outer axes (a bias gradient, summed over rows) adds a vector of
+ *   columns at a time, each column still in row order. Both give the row-major order of
+ *   linalg's reduce.ts.
+ * Anything else (a transcendental, a comparison, mixed dtypes, a strided innermost read, an
+ * array that is a program input or output) keeps the JavaScript loop.
+ */
+
+export type LanePrimitive = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'abs' | 'sqrt' | 'square' | 'copy';
+
+const UNARY_LANES = ['neg', 'abs', 'sqrt', 'square', 'copy'] as const;
+const BINARY_LANES = ['add', 'sub', 'mul', 'div'] as const;
+
+/** The lane primitive of an equation's primitive, if the WebAssembly loops compute it. */
+export function lanePrimitive(primitive: string): LanePrimitive | undefined {
+  const computed: readonly string[] = [...UNARY_LANES, ...BINARY_LANES].filter((p) => p !== 'copy');
+  return computed.includes(primitive) ? (primitive as LanePrimitive) : undefined;
+}
+
+/** Below this many elements a cluster stays in JavaScript (a call into WebAssembly costs more than it saves). */
+const MIN_LANE_ELEMENTS = 64;
+
+/** Opcodes and sizes of one element type, in vector (SIMD) and scalar form. */
+interface LaneType {
+  readonly bytes: number;
+  readonly lanes: number;
+  readonly scalar: ValType;
+  readonly load: number;
+  readonly store: number;
+  readonly splatLoad: number;
+  readonly extractLane: number;
+  readonly splat: number;
+  readonly vector: Record<Exclude<LanePrimitive, 'copy' | 'square'>, number>;
+  readonly scalarOps: Record<Exclude<LanePrimitive, 'copy' | 'square'>, number>;
+}
+
+const F64: LaneType = {
+  bytes: 8,
+  lanes: 2,
+  scalar: ValType.f64,
+  load: Op.f64Load,
+  store: Op.f64Store,
+  splatLoad: SimdOp.v128Load64Splat,
+  extractLane: SimdOp.f64x2ExtractLane,
+  splat: SimdOp.f64x2Splat,
+  vector: {
+    add: SimdOp.f64x2Add,
+    sub: SimdOp.f64x2Sub,
+    mul: SimdOp.f64x2Mul,
+    div: SimdOp.f64x2Div,
+    neg: SimdOp.f64x2Neg,
+    abs: SimdOp.f64x2Abs,
+    sqrt: SimdOp.f64x2Sqrt,
+  },
+  scalarOps: {
+    add: Op.f64Add,
+    sub: Op.f64Sub,
+    mul: Op.f64Mul,
+    div: Op.f64Div,
+    neg: Op.f64Neg,
+    abs: Op.f64Abs,
+    sqrt: Op.f64Sqrt,
+  },
+};
+
+const F32: LaneType = {
+  bytes: 4,
+  lanes: 4,
+  scalar: ValType.f32,
+  load: Op.f32Load,
+  store: Op.f32Store,
+  splatLoad: SimdOp.v128Load32Splat,
+  extractLane: SimdOp.f32x4ExtractLane,
+  splat: SimdOp.f32x4Splat,
+  vector: {
+    add: SimdOp.f32x4Add,
+    sub: SimdOp.f32x4Sub,
+    mul: SimdOp.f32x4Mul,
+    div: SimdOp.f32x4Div,
+    neg: SimdOp.f32x4Neg,
+    abs: SimdOp.f32x4Abs,
+    sqrt: SimdOp.f32x4Sqrt,
+  },
+  scalarOps: {
+    add: Op.f32Add,
+    sub: Op.f32Sub,
+    mul: Op.f32Mul,
+    div: Op.f32Div,
+    neg: Op.f32Neg,
+    abs: Op.f32Abs,
+    sqrt: Op.f32Sqrt,
+  },
+};
+
+const LANE_TYPES: Record<DType, LaneType> = { float64: F64, float32: F32 };
+
+/** i8x16.shuffle lanes that move the upper two float32 lanes of a vector to the bottom. */
+const UPPER_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/** The byte address of an array in the arena, or null when it is not there. */
+export type AddressOf = (v: Var) => number | null;
+
+/** The one dtype of a cluster's arrays and members, or null when they mix. */
+function clusterDType(cluster: Cluster): DType | null {
+  const dtypes = new Set<DType>([
+    ...cluster.accesses.map((a) => a.base.dtype),
+    ...cluster.members.map((m) => m.out.dtype),
+  ]);
+  return dtypes.size === 1 ? [...dtypes][0] : null;
+}
+
+const accumulatorOf = (nest: LoopNest, m: ReduceMember) =>
+  nest.reductions.get(m.out.id) as { readonly pattern: number; readonly accumulator: Accumulator };
+
+/** Whether a cluster can run as WebAssembly lanes (see the module comment), its dtype then known. */
+function eligible(cluster: Cluster, nest: LoopNest, dtype: DType | null): dtype is DType {
+  if (dtype === null || nest.sizes.length === 0) return false;
+  const size = nest.sizes.reduce((a, b) => a * b, 1);
+  if (size < MIN_LANE_ELEMENTS || nest.sizes.some((n) => n < 1)) return false;
+  const inner = nest.sizes.length - 1;
+  if (nest.patterns.some((p) => p.strides[inner] !== 0 && p.strides[inner] !== 1)) return false;
+  for (const m of cluster.members) {
+    if (m.kind === 'element') {
+      if (m.primitive === undefined) return false;
+      for (const a of m.args)
+        if (a.kind === 'literal' && dtype === 'float32' && Math.fround(a.value) !== a.value && !Number.isNaN(a.value))
+          return false;
+      continue;
+    }
+    if (m.arg.kind === 'literal') return false;
+    const { pattern, accumulator } = accumulatorOf(nest, m);
+    if (accumulator.kind === 'local' && accumulator.level > inner) return false;
+    if (accumulator.kind === 'array' && (m.op !== 'sum' || nest.patterns[pattern].strides[inner] !== 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * The WebAssembly function (no parameters) computing a cluster as arrayCodegen.ts's loop does, or
+ * null when the cluster is not eligible (see the module comment) or an array is not in the arena.
+ */
+export function laneFunction(
+  cluster: Cluster,
+  nest: LoopNest,
+  outputs: ClusterOutputs,
+  addressOf: AddressOf,
+): FunctionBody | null {
+  const dtype = clusterDType(cluster);
+  if (!eligible(cluster, nest, dtype)) return null;
+  const arrays: Var[] = [...cluster.accesses.map((a) => a.base), ...outputs.scratch.values()];
+  for (const m of cluster.members) if (m.kind === 'reduce' || outputs.stored.has(m.out.id)) arrays.push(m.out);
+  const addresses = new Map<number, number>();
+  for (const v of arrays) {
+    const address = addressOf(v);
+    if (address === null) return null;
+    addresses.set(v.id, address);
+  }
+  return new LaneWriter(cluster, nest, outputs, LANE_TYPES[dtype], addresses).write();
+}
+
+/** Writes one cluster's function (see laneFunction). */
+class LaneWriter {
+  private readonly f = new FunctionBody([]);
+  private readonly depth: number;
+  private readonly inner: number;
+  /** Byte-index locals: key `${pattern}:${bytes}:${level}`, holding Σ i_l·stride_l·bytes over loops 0..level. */
+  private readonly indices = new Map<string, number>();
+  private readonly counters: number[] = [];
+  /** Vector and scalar locals of each value: accesses by index, members by output id, literals by value. */
+  private readonly vectorOf = new Map<string, number>();
+  private readonly scalarOf = new Map<string, number>();
+  private readonly sums = new Map<number, number>();
+  private readonly laneTemp: number;
+  private readonly reductions: ReduceMember[];
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly nest: LoopNest,
+    private readonly outputs: ClusterOutputs,
+    private readonly t: LaneType,
+    private readonly addresses: ReadonlyMap<number, number>,
+  ) {
+    this.depth = nest.sizes.length;
+    this.inner = this.depth - 1;
+    this.laneTemp = this.f.local(ValType.f64);
+    this.reductions = cluster.members.filter((m): m is ReduceMember => m.kind === 'reduce');
+  }
+
+  write(): FunctionBody {
+    const { f } = this;
+    this.literals();
+    for (const m of this.reductions) {
+      if (accumulatorOf(this.nest, m).accumulator.kind === 'array') this.fill(this.target(m), m.out.size);
+    }
+    this.declare(0);
+    this.level(0);
+    this.store(0);
+    for (const m of this.reductions) {
+      const scratch = this.outputs.scratch.get(m.out.id);
+      if (scratch !== undefined) this.demoteCopy(scratch, m.out);
+    }
+    return f;
+  }
+
+  // ---- values ----
+
+  private key(r: Ref): string {
+    if (r.kind === 'local') return `t${r.v.id}`;
+    if (r.kind === 'access') return `x${r.index}`;
+    return `c${Object.is(r.value, -0) ? '-0' : r.value}`;
+  }
+
+  private vectorLocal(key: string): number {
+    let local = this.vectorOf.get(key);
+    if (local === undefined) {
+      local = this.f.local(ValType.v128);
+      this.vectorOf.set(key, local);
+    }
+    return local;
+  }
+
+  private scalarLocal(key: string): number {
+    let local = this.scalarOf.get(key);
+    if (local === undefined) {
+      local = this.f.local(this.t.scalar);
+      this.scalarOf.set(key, local);
+    }
+    return local;
+  }
+
+  /** Numbers of the loop, as a scalar and a splat vector, set once at the top. */
+  private literals(): void {
+    const { f, t } = this;
+    for (const m of this.cluster.members) {
+      if (m.kind !== 'element') continue;
+      for (const a of m.args) {
+        if (a.kind !== 'literal' || this.scalarOf.has(this.key(a))) continue;
+        const scalar = this.scalarLocal(this.key(a));
+        if (t === F64) f.f64(a.value);
+        else f.f32(a.value);
+        f.tee(scalar)
+          .simd(t.splat)
+          .set(this.vectorLocal(this.key(a)));
+      }
+    }
+  }
+
+  // ---- addresses ----
+
+  /** Pushes the byte index of pattern p (elements of `bytes`) with loops 0..level open (−1: none). */
+  private index(p: number, bytes: number, level: number): void {
+    const strides = this.nest.patterns[p].strides;
+    for (let l = Math.min(level, this.depth - 1); l >= 0; l--) {
+      if (strides[l] !== 0) {
+        this.f.get(this.indexLocal(p, bytes, l));
+        return;
+      }
+    }
+    this.f.i32(0);
+  }
+
+  private indexLocal(p: number, bytes: number, level: number): number {
+    const key = `${p}:${bytes}:${level}`;
+    let local = this.indices.get(key);
+    if (local === undefined) {
+      local = this.f.local(ValType.i32);
+      this.indices.set(key, local);
+    }
+    return local;
+  }
+
+  /** The (pattern, element bytes) pairs the loop addresses. */
+  private addressed(): [number, number][] {
+    const pairs = new Map<string, [number, number]>();
+    const add = (p: number, bytes: number) => pairs.set(`${p}:${bytes}`, [p, bytes]);
+    for (const p of this.nest.accessPatterns) add(p, this.t.bytes);
+    add(this.nest.contiguous, this.t.bytes);
+    for (const m of this.reductions) {
+      const { pattern } = accumulatorOf(this.nest, m);
+      add(pattern, this.outputs.scratch.has(m.out.id) ? 8 : this.t.bytes);
+    }
+    return [...pairs.values()];
+  }
+
+  /** Byte address in memory of element 0 of an access, output or scratch array, plus the pattern's offset. */
+  private base(v: Var, offsetElements: number, bytes: number): number {
+    return (this.addresses.get(v.id) as number) + offsetElements * bytes;
+  }
+
+  // ---- loops ----
+
+  private level(level: number): void {
+    const { f } = this;
+    const pairs = this.addressed().filter(([p]) => this.nest.patterns[p].strides[level] !== 0);
+    for (const [p, bytes] of pairs) {
+      this.index(p, bytes, level - 1);
+      f.set(this.indexLocal(p, bytes, level));
+    }
+    const advance = (elements: number) => {
+      for (const [p, bytes] of pairs) {
+        const step = this.nest.patterns[p].strides[level] * bytes * elements;
+        const local = this.indexLocal(p, bytes, level);
+        f.increment(local, () => f.i32(step));
+      }
+    };
+    if (level === this.inner) {
+      this.innermost(advance);
+      return;
+    }
+    const counter = f.local(ValType.i32);
+    this.counters.push(counter);
+    f.i32(0).set(counter);
+    f.doWhile(
+      () => {
+        this.declare(level + 1);
+        this.level(level + 1);
+        this.store(level + 1);
+        advance(1);
+        f.increment(counter, () => f.i32(1));
+      },
+      () => f.get(counter).i32(this.nest.sizes[level]).emit(Op.i32Ne),
+    );
+  }
+
+  /** The innermost loop: whole vectors, then the remaining elements one at a time. */
+  private innermost(advance: (elements: number) => void): void {
+    const { f, t } = this;
+    this.broadcasts();
+    const size = this.nest.sizes[this.inner];
+    const vectors = Math.floor(size / t.lanes);
+    if (vectors > 0) {
+      const counter = f.local(ValType.i32);
+      f.i32(0).set(counter);
+      f.doWhile(
+        () => {
+          this.body(true);
+          advance(t.lanes);
+          f.increment(counter, () => f.i32(1));
+        },
+        () => f.get(counter).i32(vectors).emit(Op.i32Ne),
+      );
+    }
+    for (let e = vectors * t.lanes; e < size; e++) {
+      this.body(false);
+      advance(1);
+    }
+  }
+
+  /** Operands the innermost loop reads at one place: loaded before it, as a scalar and a splat. */
+  private broadcasts(): void {
+    const { f, t } = this;
+    this.cluster.accesses.forEach((view, i) => {
+      const p = this.nest.accessPatterns[i];
+      if (this.nest.patterns[p].strides[this.inner] !== 0) return;
+      const key = `x${i}`;
+      this.index(p, t.bytes, this.inner - 1);
+      f.memory(t.load, 0, this.base(view.base, view.offset, t.bytes));
+      f.tee(this.scalarLocal(key)).simd(t.splat).set(this.vectorLocal(key));
+    });
+  }
+
+  /** One element (scalar) or one vector of elements: loads, members, stores, reduction updates. */
+  private body(vector: boolean): void {
+    const { f, t, inner } = this;
+    const local = (key: string) => (vector ? this.vectorLocal(key) : this.scalarLocal(key));
+    this.cluster.accesses.forEach((view, i) => {
+      const p = this.nest.accessPatterns[i];
+      if (this.nest.patterns[p].strides[inner] === 0) return;
+      this.index(p, t.bytes, inner);
+      const address = this.base(view.base, view.offset, t.bytes);
+      if (vector) f.simdMemory(SimdOp.v128Load, 0, address);
+      else f.memory(t.load, 0, address);
+      f.set(local(`x${i}`));
+    });
+    for (const m of this.cluster.members) {
+      if (m.kind === 'element') {
+        this.element(m, vector);
+        if (this.outputs.stored.has(m.out.id)) {
+          this.index(this.nest.contiguous, t.bytes, inner);
+          f.get(local(`t${m.out.id}`));
+          const address = this.base(m.out, 0, t.bytes);
+          if (vector) f.simdMemory(SimdOp.v128Store, 0, address);
+          else f.memory(t.store, 0, address);
+        }
+      } else this.accumulate(m, vector);
+    }
+  }
+
+  private element(m: ElementMember, vector: boolean): void {
+    const { f, t } = this;
+    const local = (key: string) => (vector ? this.vectorLocal(key) : this.scalarLocal(key));
+    for (const a of m.args) f.get(local(this.key(a)));
+    const op = m.primitive as LanePrimitive;
+    if (op === 'square') {
+      f.get(local(this.key(m.args[0])));
+      if (vector) f.simd(t.vector.mul);
+      else f.emit(t.scalarOps.mul);
+    } else if (op !== 'copy') {
+      if (vector) f.simd(t.vector[op]);
+      else f.emit(t.scalarOps[op]);
+    }
+    f.set(local(`t${m.out.id}`));
+  }
+
+  // ---- reductions ----
+
+  /** The float64 local of a reduction accumulated in a local. */
+  private sum(m: ReduceMember): number {
+    let local = this.sums.get(m.out.id);
+    if (local === undefined) {
+      local = this.f.local(ValType.f64);
+      this.sums.set(m.out.id, local);
+    }
+    return local;
+  }
+
+  private target(m: ReduceMember): Var {
+    return this.outputs.scratch.get(m.out.id) ?? m.out;
+  }
+
+  private accumulate(m: ReduceMember, vector: boolean): void {
+    const { f, t } = this;
+    const value = vector ? this.vectorLocal(this.key(m.arg)) : this.scalarLocal(this.key(m.arg));
+    const { pattern, accumulator } = accumulatorOf(this.nest, m);
+    if (accumulator.kind === 'local') {
+      const lanes = vector ? t.lanes : 1;
+      for (let lane = 0; lane < lanes; lane++) {
+        f.get(value);
+        if (vector) f.simdLane(t.extractLane, lane);
+        if (t === F32) f.emit(Op.f64PromoteF32);
+        f.set(this.laneTemp);
+        this.combine(m);
+      }
+      return;
+    }
+    // A column sum: target[j] += value[j], in float64 (the scratch of a float32 reduction).
+    const target = this.target(m);
+    const bytes = target.dtype === 'float64' ? 8 : 4;
+    const address = this.base(target, 0, bytes);
+    const add = (offset: number, half: () => void) => {
+      this.index(pattern, bytes, this.inner);
+      this.index(pattern, bytes, this.inner);
+      f.simdMemory(SimdOp.v128Load, 0, address + offset);
+      half();
+      f.simd(bytes === 8 ? SimdOp.f64x2Add : SimdOp.f32x4Add).simdMemory(SimdOp.v128Store, 0, address + offset);
+    };
+    if (!vector) {
+      this.index(pattern, bytes, this.inner);
+      this.index(pattern, bytes, this.inner);
+      f.memory(bytes === 8 ? Op.f64Load : Op.f32Load, 0, address).get(value);
+      if (t === F32 && bytes === 8) f.emit(Op.f64PromoteF32);
+      f.emit(bytes === 8 ? Op.f64Add : Op.f32Add).memory(bytes === 8 ? Op.f64Store : Op.f32Store, 0, address);
+    } else if (t === F32 && bytes === 8) {
+      add(0, () => f.get(value).simd(SimdOp.f64x2PromoteLowF32x4));
+      add(16, () => {
+        f.get(value)
+          .get(value)
+          .emit(0xfd, SimdOp.i8x16Shuffle, ...UPPER_HALF);
+        f.simd(SimdOp.f64x2PromoteLowF32x4);
+      });
+    } else add(0, () => f.get(value));
+  }
+
+  /** r ← r + x (sum) or r ← (x > r || x ≠ x ? x : r) (max, as reduce.ts), with x in laneTemp. */
+  private combine(m: ReduceMember): void {
+    const { f } = this;
+    const r = this.sum(m);
+    const x = this.laneTemp;
+    if (m.op === 'sum') f.get(r).get(x).emit(Op.f64Add).set(r);
+    else f.get(x).get(r).get(x).get(r).emit(Op.f64Gt).get(x).get(x).emit(Op.f64Ne, Op.i32Or, Op.select).set(r);
+  }
+
+  private localsAt(level: number): ReduceMember[] {
+    return this.reductions.filter((m) => {
+      const { accumulator } = accumulatorOf(this.nest, m);
+      return accumulator.kind === 'local' && accumulator.level === level;
+    });
+  }
+
+  private declare(level: number): void {
+    for (const m of this.localsAt(level)) this.f.f64(m.op === 'sum' ? 0 : Number.NEGATIVE_INFINITY).set(this.sum(m));
+  }
+
+  private store(level: number): void {
+    const { f } = this;
+    for (const m of this.localsAt(level)) {
+      const { pattern } = accumulatorOf(this.nest, m);
+      this.index(pattern, this.t.bytes, level - 1);
+      f.get(this.sum(m));
+      if (this.t === F32) f.emit(Op.f32DemoteF64);
+      f.memory(this.t.store, 0, this.base(m.out, 0, this.t.bytes));
+    }
+  }
+
+  /** target[0..size) ← 0 (the initial value of a sum), in the target's dtype. */
+  private fill(target: Var, size: number): void {
+    const { f } = this;
+    const bytes = target.dtype === 'float64' ? 8 : 4;
+    const at = f.local(ValType.i32);
+    const address = this.base(target, 0, 0);
+    f.i32(0).set(at);
+    f.doWhile(
+      () => {
+        f.get(at);
+        if (bytes === 8) f.f64(0).memory(Op.f64Store, 0, address);
+        else f.f32(0).memory(Op.f32Store, 0, address);
+        f.increment(at, () => f.i32(bytes));
+      },
+      () =>
+        f
+          .get(at)
+          .i32(size * bytes)
+          .emit(Op.i32Ne),
+    );
+  }
+
+  /** out ← scratch, each float64 sum rounded once to float32 (as Float32Array.set does). */
+  private demoteCopy(scratch: Var, out: Var): void {
+    const { f } = this;
+    const at = f.local(ValType.i32);
+    f.i32(0).set(at);
+    f.doWhile(
+      () => {
+        f.get(at).get(at).get(at);
+        f.emit(Op.i32Add).memory(Op.f64Load, 0, this.base(scratch, 0, 0));
+        f.emit(Op.f32DemoteF64).memory(Op.f32Store, 0, this.base(out, 0, 0));
+        f.increment(at, () => f.i32(4));
+      },
+      () =>
+        f
+          .get(at)
+          .i32(out.size * 4)
+          .emit(Op.i32Ne),
+    );
+  }
+}
