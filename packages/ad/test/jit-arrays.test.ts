@@ -405,13 +405,15 @@ describe('fused loops compiled to WebAssembly SIMD', () => {
   const lanesProgram =
     (scale: number) =>
     (x: Value, w: Value, b: Value, w2: Value): Value[] => {
-      const y = matmul(x, w);
+      // e is a program output computed by a loop in JavaScript (exp), then read by a loop of its own.
+      const e = exp(mul(x, 0.001));
+      const y = add(matmul(x, w), matmul(e, w));
       const z = sub(mul(add(y, b), y), div(y, 2));
       const u = add(sqrt(abs(z)), neg(square(mul(y, scale))));
       const columns = sum(u, 0);
       const rows = sum(u, 1);
       const largest = max(z, 1);
-      return [matmul(u, w2), matmul(reshape(columns, [1, -1]), w2), rows, largest, sum(z)];
+      return [matmul(u, w2), matmul(reshape(columns, [1, -1]), w2), rows, largest, sum(z), e, matmul(mul(e, 0.5), w)];
     };
 
   describe.each(DTYPES)('%s', (dtype) => {

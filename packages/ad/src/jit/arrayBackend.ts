@@ -12,7 +12,7 @@ import { rules } from '../rules/index.js';
 import { arrayName, clusterSource } from './arrayCodegen.js';
 import { concatSource } from './arrayConcat.js';
 import { type MemoryPlan, allocateViews, arenaBytes, bufferBytes, planMemory } from './arrayMemory.js';
-import { laneFunction } from './arrayLanes.js';
+import { laneCandidate, laneFunction } from './arrayLanes.js';
 import { type Cluster, type Schedule, Scheduler, type Step } from './arraySchedule.js';
 import type { Equation, LoopEquation, Program, Var } from './ir.js';
 
@@ -63,12 +63,21 @@ function matmulStep(step: MatmulStep, arena: MatmulArena | null): Tables['matmul
 type MatmulStep = Extract<Step, { kind: 'matmul' }>;
 
 /**
- * The arena of a program with matrix products (null without one, or off the 'wasm' backend): room
- * for its buffers, `extraBytes` more, and scratch for its largest product, all rows of a batch stacked.
+ * The arena of a program with matrix products or loops that can run as WebAssembly (null without
+ * them, or off the 'wasm' backend): room for its buffers, `extraBytes` more, and scratch for its
+ * largest product, all rows of a batch stacked.
  */
 function matmulArena(schedule: Schedule, plan: MemoryPlan, extraBytes: number): MatmulArena | null {
   const products = schedule.steps.filter((s): s is MatmulStep => s.kind === 'matmul');
-  if (products.length === 0 || getMatmulBackend() !== 'wasm') return null;
+  if (getMatmulBackend() !== 'wasm') return null;
+  if (products.length === 0) {
+    const lanes = schedule.steps.some((s) => {
+      if (s.kind !== 'cluster') return false;
+      const { nest } = plan.clusters.get(s.cluster) as NonNullable<ReturnType<MemoryPlan['clusters']['get']>>;
+      return laneCandidate(s.cluster, nest);
+    });
+    return lanes ? MatmulArena.create(bufferBytes(plan) + extraBytes, 0) : null;
+  }
   const scratch = Math.max(
     ...products.map(({ a, b, out }) => {
       const k = a.shape[a.shape.length - 1];
@@ -273,13 +282,25 @@ function laneKernels(
   arena: MatmulArena | null,
   views: ReadonlyMap<number, TypedArray>,
   constants: readonly TypedArray[],
+  staged: ReadonlyMap<number, TypedArray>,
 ): Map<Cluster, () => void> {
   const kernels = new Map<Cluster, () => void>();
   if (arena === null) return kernels;
   const constantIndex = new Map(program.constants.map((c, k) => [c.variable.id, k]));
-  const addressOf = (v: Var): number | null => {
+  const inputs = new Set(program.inputs.map((v) => v.id));
+  // A program output has an arena copy only for the loop that writes it; a loop reading it (written
+  // by another step into an array of its own) has none.
+  const addressOf = (v: Var, writes: boolean): number | null => {
     const k = constantIndex.get(v.id);
-    const array = k === undefined ? views.get(v.id) : constants[k];
+    const fresh = plan.storage.get(v.id)?.kind === 'fresh';
+    const array =
+      k !== undefined
+        ? constants[k]
+        : inputs.has(v.id) || (fresh && writes)
+          ? staged.get(v.id)
+          : fresh
+            ? undefined
+            : views.get(v.id);
     return array === undefined ? null : arena.address(array);
   };
   const clusters: Cluster[] = [];
@@ -321,7 +342,7 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
     arena === null ? new Map() : arenaArrays(staging, arena, bufferBytes(plan) + totalArenaBytes(residentVars));
   const byId = allocateViews(plan, arena);
   const views = pooled.map((id) => byId.get(id) as TypedArray);
-  const lanes = laneKernels(program, schedule, plan, arena, new Map([...byId, ...staged]), constants);
+  const lanes = laneKernels(program, schedule, plan, arena, byId, constants, staged);
   const laneReads = new Set([...lanes.keys()].flatMap((c) => c.accesses.map((a) => a.base.id)));
   const laneWrites = new Set(
     schedule.steps.flatMap((s, i) => (s.kind === 'cluster' && lanes.has(s.cluster) ? plan.writes[i] : [])),

@@ -118,8 +118,8 @@ const LANE_TYPES: Record<DType, LaneType> = { float64: F64, float32: F32 };
 /** i8x16.shuffle lanes that move the upper two float32 lanes of a vector to the bottom. */
 const UPPER_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
-/** The byte address of an array in the arena, or null when it is not there. */
-export type AddressOf = (v: Var) => number | null;
+/** The byte address in the arena of an array a loop reads (or writes), or null when it has none there. */
+export type AddressOf = (v: Var, writes: boolean) => number | null;
 
 /** The one dtype of a cluster's arrays and members, or null when they mix. */
 function clusterDType(cluster: Cluster): DType | null {
@@ -160,6 +160,11 @@ function eligible(cluster: Cluster, nest: LoopNest, dtype: DType | null): dtype 
  * The WebAssembly function (no parameters) computing a cluster as arrayCodegen.ts's loop does, or
  * null when the cluster is not eligible (see the module comment) or an array is not in the arena.
  */
+/** Whether a cluster can run as WebAssembly lanes once its arrays are in an arena. */
+export function laneCandidate(cluster: Cluster, nest: LoopNest): boolean {
+  return eligible(cluster, nest, clusterDType(cluster));
+}
+
 export function laneFunction(
   cluster: Cluster,
   nest: LoopNest,
@@ -168,11 +173,14 @@ export function laneFunction(
 ): FunctionBody | null {
   const dtype = clusterDType(cluster);
   if (!eligible(cluster, nest, dtype)) return null;
-  const arrays: Var[] = [...cluster.accesses.map((a) => a.base), ...outputs.scratch.values()];
-  for (const m of cluster.members) if (m.kind === 'reduce' || outputs.stored.has(m.out.id)) arrays.push(m.out);
+  const writes: Var[] = [...outputs.scratch.values()];
+  for (const m of cluster.members) if (m.kind === 'reduce' || outputs.stored.has(m.out.id)) writes.push(m.out);
   const addresses = new Map<number, number>();
-  for (const v of arrays) {
-    const address = addressOf(v);
+  for (const [v, written] of [
+    ...cluster.accesses.map((a) => [a.base, false] as const),
+    ...writes.map((v) => [v, true] as const),
+  ]) {
+    const address = addressOf(v, written);
     if (address === null) return null;
     addresses.set(v.id, address);
   }
