@@ -410,10 +410,21 @@ describe('fused loops compiled to WebAssembly SIMD', () => {
       const y = add(matmul(x, w), matmul(e, w));
       const z = sub(mul(add(y, b), y), div(y, 2));
       const u = add(sqrt(abs(z)), neg(square(mul(y, scale))));
+      // a·b + c·d: operands of two shapes (each product rounded, in both dtypes), and of one shape.
+      const v = add(mulAdd(y, b, z, y), mulAdd(y, z, u, y));
       const columns = sum(u, 0);
       const rows = sum(u, 1);
       const largest = max(z, 1);
-      return [matmul(u, w2), matmul(reshape(columns, [1, -1]), w2), rows, largest, sum(z), e, matmul(mul(e, 0.5), w)];
+      return [
+        matmul(u, w2),
+        matmul(v, w2),
+        matmul(reshape(columns, [1, -1]), w2),
+        rows,
+        largest,
+        sum(z),
+        e,
+        matmul(mul(e, 0.5), w),
+      ];
     };
 
   describe.each(DTYPES)('%s', (dtype) => {

@@ -1,14 +1,15 @@
-import { type DType, FunctionBody, Op, SimdOp, ValType } from '@liouville/linalg';
+import { type DType, FunctionBody, Op, SimdOp, ValType, shapesEqual } from '@liouville/linalg';
 import type { ClusterOutputs } from './arrayCodegen.js';
 import type { Accumulator, LoopNest } from './arrayLoops.js';
+import { binaryDType } from './expressions.js';
 import type { Cluster, ElementMember, ReduceMember, Ref } from './arraySchedule.js';
-import type { Var } from './ir.js';
+import type { Equation, Var } from './ir.js';
 
 /**
  * Fused loops in WebAssembly SIMD: the same loop nest as the JavaScript of arrayCodegen.ts, for a
  * cluster whose arrays all live in the program's arena (so the code reads and writes them in
  * place) and whose members are all primitives IEEE 754 rounds exactly once: +, −, ×, ÷, √, |x|,
- * −x, x². The innermost loop runs two float64 or four float32 lanes per instruction, then a
+ * −x, x² (and a·b + c·d, two products and a sum). The innermost loop runs two float64 or four float32 lanes per instruction, then a
  * scalar tail.
  *
  * The bits are the JavaScript loop's, for these reasons:
@@ -27,15 +28,24 @@ import type { Var } from './ir.js';
  * array that is a program input or output) keeps the JavaScript loop.
  */
 
-export type LanePrimitive = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'abs' | 'sqrt' | 'square' | 'copy';
+export type LanePrimitive = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'abs' | 'sqrt' | 'square' | 'mulAdd' | 'copy';
 
-const UNARY_LANES = ['neg', 'abs', 'sqrt', 'square', 'copy'] as const;
-const BINARY_LANES = ['add', 'sub', 'mul', 'div'] as const;
+const COMPUTED: readonly string[] = ['neg', 'abs', 'sqrt', 'square', 'add', 'sub', 'mul', 'div'];
 
-/** The lane primitive of an equation's primitive, if the WebAssembly loops compute it. */
-export function lanePrimitive(primitive: string): LanePrimitive | undefined {
-  const computed: readonly string[] = [...UNARY_LANES, ...BINARY_LANES].filter((p) => p !== 'copy');
-  return computed.includes(primitive) ? (primitive as LanePrimitive) : undefined;
+/** The lane primitive of an equation, if the WebAssembly loops compute it with the JavaScript loop's bits. */
+export function lanePrimitive(eq: Equation): LanePrimitive | undefined {
+  if (COMPUTED.includes(eq.primitive)) return eq.primitive as LanePrimitive;
+  if (eq.primitive !== 'mulAdd') return undefined;
+  // a·b + c·d: in float64 two products and a sum, as the lanes do. In float32 with four operands of
+  // one shape, linalg adds the two exact float64 products before rounding once to float32, which
+  // float32 lanes cannot reproduce; with other shapes each product is rounded first, as in lanes.
+  const [a, b, c, d] = eq.inputs;
+  if (eq.out.dtype === 'float64') return 'mulAdd';
+  const roundedProducts =
+    !eq.inputs.every((v) => shapesEqual(v.shape, a.shape)) &&
+    binaryDType(a, b) === 'float32' &&
+    binaryDType(c, d) === 'float32';
+  return roundedProducts ? 'mulAdd' : undefined;
 }
 
 /** Below this many elements a cluster stays in JavaScript (a call into WebAssembly costs more than it saves). */
@@ -51,8 +61,8 @@ interface LaneType {
   readonly splatLoad: number;
   readonly extractLane: number;
   readonly splat: number;
-  readonly vector: Record<Exclude<LanePrimitive, 'copy' | 'square'>, number>;
-  readonly scalarOps: Record<Exclude<LanePrimitive, 'copy' | 'square'>, number>;
+  readonly vector: Record<Exclude<LanePrimitive, 'copy' | 'square' | 'mulAdd'>, number>;
+  readonly scalarOps: Record<Exclude<LanePrimitive, 'copy' | 'square' | 'mulAdd'>, number>;
 }
 
 const F64: LaneType = {
@@ -420,7 +430,12 @@ class LaneWriter {
     const local = (key: string) => (vector ? this.vectorLocal(key) : this.scalarLocal(key));
     for (const a of m.args) f.get(local(this.key(a)));
     const op = m.primitive as LanePrimitive;
-    if (op === 'square') {
+    if (op === 'mulAdd') {
+      // The stack holds a, b, c, d: c·d first, kept, then a·b + c·d.
+      const product = vector ? this.vectorLocal('mulAdd') : this.scalarLocal('mulAdd');
+      if (vector) f.simd(t.vector.mul).set(product).simd(t.vector.mul).get(product).simd(t.vector.add);
+      else f.emit(t.scalarOps.mul).set(product).emit(t.scalarOps.mul).get(product).emit(t.scalarOps.add);
+    } else if (op === 'square') {
       f.get(local(this.key(m.args[0])));
       if (vector) f.simd(t.vector.mul);
       else f.emit(t.scalarOps.mul);

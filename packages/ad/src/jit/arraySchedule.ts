@@ -228,7 +228,7 @@ export class Scheduler {
       this.steps.push({ kind: 'concat', eq, reads: inputs.map((v) => this.materialise(v)) });
     else {
       const expression = elementExpression(eq);
-      if (expression !== null) this.element(eq.out, inputs, expression, lanePrimitive(eq.primitive));
+      if (expression !== null) this.element(eq.out, inputs, expression, lanePrimitive(eq));
       else this.fallback(eq, inputs);
     }
   }
