@@ -4,7 +4,8 @@
  * run time, so the package ships no .wasm files and needs no external toolchain.
  *
  * A function body is written as a sequence of stack-machine instructions through `FunctionBody`;
- * `assembleModule` wraps bodies in a module with one exported, growable memory.
+ * `assembleModule` wraps bodies in a module with one exported, growable memory and, optionally,
+ * imported functions.
  */
 
 /** Value types (spec §5.3.1). */
@@ -105,6 +106,14 @@ export const SimdOp = {
   f32x4Sub: 0xe5,
   f32x4Div: 0xe7,
   f64x2Sqrt: 0xef,
+  // Used by the sine and cosine code (trigLanes.ts).
+  f64x2ReplaceLane: 0x22,
+  v128Not: 0x4d,
+  v128And: 0x4e,
+  v128Xor: 0x51,
+  v128AnyTrue: 0x53,
+  i64x2Add: 0xce,
+  i64x2Sub: 0xd1,
 } as const;
 
 const SIMD_PREFIX = 0xfd;
@@ -304,8 +313,22 @@ export interface ModuleFunction {
   exportName?: string;
 }
 
-/** Module contents: functions (index = position in the list) and one memory exported as `memoryExport`. */
+/** A function the module imports as `env.<name>`, of type params → results. */
+export interface ImportedFunction {
+  name: string;
+  params: readonly ValType[];
+  results: readonly ValType[];
+}
+
+/**
+ * Module contents: imported functions, defined functions and one memory exported as `memoryExport`.
+ * Imported functions take the first function indices (spec §2.5.1: the index space starts with the
+ * imports), in the order listed; the defined function at position i of `functions` has index
+ * `imports.length + i`, which `call` instructions and exports use.
+ */
 export interface ModuleSpec {
+  /** Functions imported from the module `env`; none when omitted or empty (the same bytes). */
+  imports?: readonly ImportedFunction[];
   functions: readonly ModuleFunction[];
   memoryExport: string;
   /** Initial memory size in 64 KiB pages. */
@@ -324,8 +347,8 @@ function section(id: number, content: number[]): number[] {
   return concat([[id], unsignedLeb128(content.length), content]);
 }
 
-function functionType(body: FunctionBody): number[] {
-  return concat([[0x60], encodeVector(body.params.map((t) => [t])), encodeVector(body.results.map((t) => [t]))]);
+function functionType({ params, results }: { params: readonly ValType[]; results: readonly ValType[] }): number[] {
+  return concat([[0x60], encodeVector(params.map((t) => [t])), encodeVector(results.map((t) => [t]))]);
 }
 
 /** The memory's limits (spec §5.3.4): flag 0x00 and a minimum, or, shared, flag 0x03, minimum and maximum. */
@@ -335,41 +358,58 @@ function memoryLimits(spec: ModuleSpec): number[] {
   return concat([[0x03], unsignedLeb128(spec.initialPages), unsignedLeb128(maximumPages)]);
 }
 
-/**
- * The memory's section: a memory section defining it (id 5), or an import section (id 2) with the
- * one entry `env.memory` of kind 0x02 (a memory).
- */
+/** The memory section defining the memory (id 5). */
 function memorySection(spec: ModuleSpec): number[] {
-  if (!importsMemory(spec)) return section(5, encodeVector([memoryLimits(spec)]));
-  return section(2, encodeVector([concat([encodeName('env'), encodeName('memory'), [0x02], memoryLimits(spec)])]));
+  return section(5, encodeVector([memoryLimits(spec)]));
+}
+
+/**
+ * The import section (id 2, spec §5.5.5): each imported function as `env.<name>` of kind 0x00 with
+ * its type index, then, when the memory is imported, `env.memory` of kind 0x02 (a memory).
+ */
+function importSection(spec: ModuleSpec, functionTypeIndices: readonly number[]): number[] {
+  const entries = (spec.imports ?? []).map(({ name }, i) =>
+    concat([encodeName('env'), encodeName(name), [0x00], unsignedLeb128(functionTypeIndices[i])]),
+  );
+  if (importsMemory(spec)) entries.push(concat([encodeName('env'), encodeName('memory'), [0x02], memoryLimits(spec)]));
+  return section(2, encodeVector(entries));
 }
 
 function importsMemory(spec: ModuleSpec): boolean {
   return spec.sharedMemory !== undefined || spec.importMemory === true;
 }
 
-/** Encodes a complete module: type, import or memory, function, export and code sections (spec §5.5). */
+/**
+ * Encodes a complete module: type, import, function, memory, export and code sections (spec §5.5),
+ * the import section only when something is imported and the memory section only when it is not.
+ */
 export function assembleModule(spec: ModuleSpec): Uint8Array {
+  const imports = spec.imports ?? [];
   const types: number[][] = [];
   const typeKeys: string[] = [];
-  const typeIndices = spec.functions.map(({ body }) => {
-    const encoded = functionType(body);
+  const typeIndex = (signature: { params: readonly ValType[]; results: readonly ValType[] }) => {
+    const encoded = functionType(signature);
     const key = encoded.join(',');
     if (!typeKeys.includes(key)) {
       typeKeys.push(key);
       types.push(encoded);
     }
     return typeKeys.indexOf(key);
-  });
+  };
+  // Imports' types first: without imports, the type section is as it always was.
+  const importTypeIndices = imports.map(typeIndex);
+  const typeIndices = spec.functions.map(({ body }) => typeIndex(body));
   const exports: number[][] = [concat([encodeName(spec.memoryExport), [0x02, 0]])];
   spec.functions.forEach(({ exportName }, index) => {
-    if (exportName !== undefined) exports.push(concat([encodeName(exportName), [0x00], unsignedLeb128(index)]));
+    if (exportName !== undefined)
+      exports.push(concat([encodeName(exportName), [0x00], unsignedLeb128(imports.length + index)]));
   });
+  const hasImports = imports.length > 0 || importsMemory(spec);
   const bytes = concat([
     [0x00, 0x61, 0x73, 0x6d], // magic "\0asm"
     [0x01, 0x00, 0x00, 0x00], // version 1
     section(1, encodeVector(types)),
-    ...(importsMemory(spec) ? [memorySection(spec)] : []), // the import section precedes functions
+    ...(hasImports ? [importSection(spec, importTypeIndices)] : []), // the import section precedes functions
     section(3, encodeVector(typeIndices.map((t) => unsignedLeb128(t)))),
     ...(importsMemory(spec) ? [] : [memorySection(spec)]),
     section(7, encodeVector(exports)),
