@@ -2,6 +2,7 @@ import { ShapeError, formatShape } from './errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf } from './shape.js';
 import { type DType, Tensor, type TypedArray, allocate, requireTensor } from './Tensor.js';
 import { tanhInto } from './tanhKernel.js';
+import { cosOf, sinOf } from './trig.js';
 
 /**
  * Elementwise kernels with NumPy broadcasting.
@@ -216,10 +217,25 @@ export const sqrt = unaryOp('sqrt', 'Math.sqrt(x)');
 export const square = unaryOp('square', 'x * x');
 /** 1 / x */
 export const reciprocal = unaryOp('reciprocal', '1 / x');
-/** sin x */
-export const sin = unaryOp('sin', 'Math.sin(x)');
-/** cos x */
-export const cos = unaryOp('cos', 'Math.cos(x)');
+/**
+ * sin x, by Liouville's own sine (trig.ts: within 1 ulp of Math.sin, the same bits on every
+ * engine and in jit's WebAssembly loops).
+ */
+export function sin(x: Tensor): Tensor {
+  requireTensor('linalg.sin', x);
+  const out = allocate(x.dtype, x.size);
+  const data = x.data;
+  for (let i = 0; i < out.length; i++) out[i] = sinOf(data[i]);
+  return new Tensor(out, x.shape);
+}
+/** cos x, by Liouville's own cosine (trig.ts, as sin). */
+export function cos(x: Tensor): Tensor {
+  requireTensor('linalg.cos', x);
+  const out = allocate(x.dtype, x.size);
+  const data = x.data;
+  for (let i = 0; i < out.length; i++) out[i] = cosOf(data[i]);
+  return new Tensor(out, x.shape);
+}
 /** tan x */
 export const tan = unaryOp('tan', 'Math.tan(x)');
 /**

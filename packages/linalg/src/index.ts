@@ -75,10 +75,13 @@ export { reshape, transpose, slice, pad, concat, stack, broadcastTo } from './ma
 export { mulAdd } from './mulAdd.js';
 export { matmul, matmulInto, type MatmulOperand, type MatmulIntoOptions, dot, outer } from './matmul.js';
 export { MatmulArena } from './wasm/matmulArena.js';
+export type { HostFunction } from './wasm/wasmGemm.js';
 export { useFusedMultiplyAdd, fusedMultiplyAdd, WasmFeatureUnavailableError } from './wasm/fusedMultiplyAdd.js';
 // The WebAssembly bytecode assembler of the kernels, for code generated elsewhere (@liouville/ad's jit).
-export { FunctionBody, Op, SimdOp, ValType, type ModuleFunction } from './wasm/assembler.js';
+export { FunctionBody, Op, SimdOp, ValType, type ModuleFunction, type ImportedFunction } from './wasm/assembler.js';
+export { emitSinCos, sinCosConstants, type SinCosConstants } from './wasm/trigLanes.js';
 export { tanhOf } from './tanh.js';
+export { sinOf, cosOf } from './trig.js';
 export { tanhInto } from './tanhKernel.js';
 export { matmulKernelNT } from './jsMatmulKernel.js';
 export {

@@ -2,7 +2,7 @@ import type { DType, TypedArray } from '../Tensor.js';
 import type { ModuleFunction } from './assembler.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { helperEnabled } from './gemmThreads.js';
-import { WasmGemm, currentGemmConfig } from './wasmGemm.js';
+import { type HostFunction, WasmGemm, currentGemmConfig } from './wasmGemm.js';
 import { wasmSimdSupported } from './wasmMatmulKernel.js';
 
 const PAGE_BYTES = 65536;
@@ -60,11 +60,12 @@ export class MatmulArena {
   }
 
   /**
-   * Compiles `functions` into a module on the arena's memory and returns its exports (null where
-   * the engine refuses), so generated kernels read and write the arena's arrays in place.
+   * Compiles `functions` into a module on the arena's memory, importing `imports`, and returns its
+   * exports (null where the engine refuses), so generated kernels read and write the arena's arrays
+   * in place.
    */
-  kernels(functions: readonly ModuleFunction[]): Record<string, unknown> | null {
-    return this.gemm.instantiateOnMemory(functions);
+  kernels(functions: readonly ModuleFunction[], imports: readonly HostFunction[] = []): Record<string, unknown> | null {
+    return this.gemm.instantiateOnMemory(functions, imports);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { DType, TypedArray } from '../Tensor.js';
-import { type ModuleFunction, assembleModule } from './assembler.js';
+import { type ImportedFunction, type ModuleFunction, assembleModule } from './assembler.js';
 import { type WasmMemory, wasmApi } from './engine.js';
 import { type GemmConfig, type TileShape, DEFAULT_GEMM_CONFIG, gemmModuleBytes } from './gemmModule.js';
 import { fusedMultiplyAdd } from './fusedMultiplyAdd.js';
@@ -53,6 +53,11 @@ interface Precision {
   macro: Macro;
   macroInPlace: Macro;
   tanh: Tanh;
+}
+
+/** A JavaScript function a generated module imports (see instantiateOnMemory). */
+export interface HostFunction extends ImportedFunction {
+  readonly value: (...args: number[]) => number;
 }
 
 const modules = new Map<string, object>();
@@ -423,13 +428,18 @@ export class WasmGemm {
 
   /**
    * The exports of a module of `functions` that imports this instance's memory (shared when it is),
-   * so that its code works on the same bytes; null where the engine refuses to compile it.
+   * so that its code works on the same bytes, and the functions `imports` (as env.<name>); null
+   * where the engine refuses to compile it.
    */
-  instantiateOnMemory(functions: readonly ModuleFunction[]): Record<string, unknown> | null {
+  instantiateOnMemory(
+    functions: readonly ModuleFunction[],
+    imports: readonly HostFunction[] = [],
+  ): Record<string, unknown> | null {
     const api = wasmApi as NonNullable<typeof wasmApi>;
     const shared = this.module !== undefined;
     const sharedMemory = shared ? { maximumPages: MAX_BYTES / PAGE_BYTES } : undefined;
     const bytes = assembleModule({
+      imports,
       functions,
       memoryExport: 'memory',
       initialPages: 1,
@@ -437,7 +447,9 @@ export class WasmGemm {
       importMemory: true,
     });
     try {
-      return new api.Instance(new api.Module(bytes), { env: { memory: this.memory } }).exports;
+      const env: Record<string, unknown> = { memory: this.memory };
+      for (const { name, value } of imports) env[name] = value;
+      return new api.Instance(new api.Module(bytes), { env }).exports;
     } catch {
       return null;
     }
