@@ -465,6 +465,41 @@ describe('fused loops compiled to WebAssembly SIMD', () => {
   });
 });
 
+describe('sines and cosines in fused loops compiled to WebAssembly SIMD', () => {
+  // linalg's emitSinCos in the loops gives the bits of sinOf and cosOf: sin and cos of one argument
+  // share a reduction; y·10⁶ puts most arguments beyond 2²⁰, where both take the engine's own
+  // Math.sin and Math.cos (imported by the module), and the specials give ±∞ and NaN.
+  describe.each(DTYPES)('%s', (dtype) => {
+    test('give eager bits, lane by lane, for every lane remainder', () => {
+      fc.assert(
+        fc.property(
+          fc
+            .integer({ min: 1, max: 45 })
+            .chain((n) =>
+              fc.tuple(fc.integer({ min: Math.ceil(257 / n), max: Math.ceil(257 / n) + 30 }), fc.constant(n)),
+            ),
+          fc.integer({ min: 1, max: 12 }),
+          seedArb,
+          ([m, n], k, seed) => {
+            const x = seeded([m, k], seed, dtype);
+            const w = seeded([k, n], seed + 1, dtype);
+            const w2 = seeded([n, 3], seed + 2, dtype);
+            const f = (a: Value, b: Value, c: Value) => {
+              const y = matmul(a, b);
+              const s = add(mul(sin(y), cos(y)), sub(sin(mul(y, 1e6)), cos(neg(y))));
+              return [s, matmul(s, c)];
+            };
+            const before = laneStatistics.kernels;
+            expectSameBits(jit(f)(x, w, w2), f(x, w, w2));
+            expect(laneStatistics.kernels).toBeGreaterThan(before);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+  });
+});
+
 describe('jit of derivatives of a network on a batch', () => {
   const J = L.tensor([
     [0, 1],

@@ -4,15 +4,17 @@ import {
   Tensor,
   type TypedArray,
   allocate,
+  cosOf,
   getMatmulBackend,
   matmulInto,
+  sinOf,
   tanhInto,
 } from '@liouville/linalg';
 import { rules } from '../rules/index.js';
 import { arrayName, clusterSource } from './arrayCodegen.js';
 import { concatSource } from './arrayConcat.js';
 import { type MemoryPlan, allocateViews, arenaBytes, bufferBytes, planMemory } from './arrayMemory.js';
-import { laneCandidate, laneFunction } from './arrayLanes.js';
+import { LANE_IMPORTS, laneCandidate, laneFunction } from './arrayLanes.js';
 import { type Cluster, type Schedule, Scheduler, type Step } from './arraySchedule.js';
 import type { Equation, LoopEquation, Program, Var } from './ir.js';
 
@@ -314,7 +316,7 @@ function laneKernels(
     clusters.push(step.cluster);
   }
   if (functions.length === 0) return kernels;
-  const exports = arena.kernels(functions);
+  const exports = arena.kernels(functions, LANE_IMPORTS);
   if (exports !== null) for (const [k, c] of clusters.entries()) kernels.set(c, exports[`k${k}`] as () => void);
   laneStatistics.kernels += kernels.size;
   return kernels;
@@ -353,7 +355,7 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
   };
   const { source, tables } = generate(program, schedule, plan, pooled, compile, arena, lanes, copies);
   const url = `\n//# sourceURL=liouville-jit-arrays-${programCount++}.js`;
-  const factory = new Function('M', 'H', 'F', 'L', 'W', 'S', 'R', `${source}${url}`) as (
+  const factory = new Function('M', 'H', 'F', 'L', 'W', 'S', 'R', 'sinOf', 'cosOf', `${source}${url}`) as (
     m: Tables['matmuls'],
     h: Tables['tanhs'],
     f: Tables['fallbacks'],
@@ -361,6 +363,8 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
     w: Tables['lanes'],
     s: readonly TypedArray[],
     r: readonly TypedArray[],
+    sin: typeof sinOf,
+    cos: typeof cosOf,
   ) => (inputs: readonly TypedArray[], constants: readonly TypedArray[], views: readonly TypedArray[]) => TypedArray[];
   const run = factory(
     tables.matmuls,
@@ -370,6 +374,8 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
     tables.lanes,
     copies.inputs.map((v) => staged.get(v.id) as TypedArray),
     copies.outputs.map((v) => staged.get(v.id) as TypedArray),
+    sinOf,
+    cosOf,
   );
   const shapes = program.outputs.map((v) => v.shape);
   return (inputs) => {

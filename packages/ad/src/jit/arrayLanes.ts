@@ -1,4 +1,15 @@
-import { type DType, FunctionBody, Op, SimdOp, ValType, shapesEqual } from '@liouville/linalg';
+import {
+  type DType,
+  FunctionBody,
+  type HostFunction,
+  Op,
+  type SinCosConstants,
+  SimdOp,
+  ValType,
+  emitSinCos,
+  shapesEqual,
+  sinCosConstants,
+} from '@liouville/linalg';
 import type { ClusterOutputs } from './arrayCodegen.js';
 import type { Accumulator, LoopNest } from './arrayLoops.js';
 import { binaryDType } from './expressions.js';
@@ -9,7 +20,8 @@ import type { Equation, Var } from './ir.js';
  * Fused loops in WebAssembly SIMD: the same loop nest as the JavaScript of arrayCodegen.ts, for a
  * cluster whose arrays all live in the program's arena (so the code reads and writes them in
  * place) and whose members are all primitives IEEE 754 rounds exactly once: +, −, ×, ÷, √, |x|,
- * −x, x² (and a·b + c·d, two products and a sum). The innermost loop runs two float64 or four float32 lanes per instruction, then a
+ * −x, x² (and a·b + c·d, two products and a sum), or sin and cos, whose lanes (linalg's
+ * emitSinCos) give the bits of linalg's sinOf and cosOf, as every other path does. The innermost loop runs two float64 or four float32 lanes per instruction, then a
  * scalar tail.
  *
  * The bits are the JavaScript loop's, for these reasons:
@@ -24,13 +36,35 @@ import type { Equation, Var } from './ir.js';
  *   in element order; a sum over outer axes (a bias gradient, summed over rows) adds a vector of
  *   columns at a time, each column still in row order. Both give the row-major order of
  *   linalg's reduce.ts.
- * Anything else (a transcendental, a comparison, mixed dtypes, a strided innermost read, an
+ * Anything else (another transcendental, a comparison, mixed dtypes, a strided innermost read, an
  * array that is a program input or output) keeps the JavaScript loop.
  */
 
-export type LanePrimitive = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'abs' | 'sqrt' | 'square' | 'mulAdd' | 'copy';
+export type LanePrimitive =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'neg'
+  | 'abs'
+  | 'sqrt'
+  | 'square'
+  | 'mulAdd'
+  | 'sin'
+  | 'cos'
+  | 'copy';
 
-const COMPUTED: readonly string[] = ['neg', 'abs', 'sqrt', 'square', 'add', 'sub', 'mul', 'div'];
+const COMPUTED: readonly string[] = ['neg', 'abs', 'sqrt', 'square', 'add', 'sub', 'mul', 'div', 'sin', 'cos'];
+
+/**
+ * The functions every lane module imports (env.sin, env.cos): linalg's emitSinCos hands lanes with
+ * |x| ≥ 2²⁰ or non-finite to them, as sinOf and cosOf do. Function indices 0 and 1.
+ */
+export const LANE_IMPORTS: readonly HostFunction[] = [
+  { name: 'sin', params: [ValType.f64], results: [ValType.f64], value: Math.sin },
+  { name: 'cos', params: [ValType.f64], results: [ValType.f64], value: Math.cos },
+];
+const FALLBACK = { sin: 0, cos: 1 };
 
 /** The lane primitive of an equation, if the WebAssembly loops compute it with the JavaScript loop's bits. */
 export function lanePrimitive(eq: Equation): LanePrimitive | undefined {
@@ -51,6 +85,9 @@ export function lanePrimitive(eq: Equation): LanePrimitive | undefined {
 /** Below this many elements a cluster stays in JavaScript (a call into WebAssembly costs more than it saves). */
 const MIN_LANE_ELEMENTS = 64;
 
+/** The primitives that are one WebAssembly instruction. */
+type ArithmeticPrimitive = Exclude<LanePrimitive, 'copy' | 'square' | 'mulAdd' | 'sin' | 'cos'>;
+
 /** Opcodes and sizes of one element type, in vector (SIMD) and scalar form. */
 interface LaneType {
   readonly bytes: number;
@@ -61,8 +98,8 @@ interface LaneType {
   readonly splatLoad: number;
   readonly extractLane: number;
   readonly splat: number;
-  readonly vector: Record<Exclude<LanePrimitive, 'copy' | 'square' | 'mulAdd'>, number>;
-  readonly scalarOps: Record<Exclude<LanePrimitive, 'copy' | 'square' | 'mulAdd'>, number>;
+  readonly vector: Record<ArithmeticPrimitive, number>;
+  readonly scalarOps: Record<ArithmeticPrimitive, number>;
 }
 
 const F64: LaneType = {
@@ -127,6 +164,8 @@ const LANE_TYPES: Record<DType, LaneType> = { float64: F64, float32: F32 };
 
 /** i8x16.shuffle lanes that move the upper two float32 lanes of a vector to the bottom. */
 const UPPER_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+/** i8x16.shuffle lanes joining the lower halves of two vectors (a₀, a₁, b₀, b₁ in float32 lanes). */
+const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /** The byte address in the arena of an array a loop reads (or writes), or null when it has none there. */
 export type AddressOf = (v: Var, writes: boolean) => number | null;
@@ -211,6 +250,10 @@ class LaneWriter {
   private readonly sums = new Map<number, number>();
   private readonly laneTemp: number;
   private readonly reductions: ReduceMember[];
+  /** Members whose value the current element's (or vector's) code has computed already (a sin and cos pair). */
+  private readonly computed = new Set<number>();
+  /** Locals holding emitSinCos's constants, when the cluster takes a sine or cosine. */
+  private sinCos: SinCosConstants | undefined;
 
   constructor(
     private readonly cluster: Cluster,
@@ -267,7 +310,7 @@ class LaneWriter {
     return local;
   }
 
-  /** Numbers of the loop, as a scalar and a splat vector, set once at the top. */
+  /** Numbers of the loop, as a scalar and a splat vector, and emitSinCos's constants, set once at the top. */
   private literals(): void {
     const { f, t } = this;
     for (const m of this.cluster.members) {
@@ -282,6 +325,10 @@ class LaneWriter {
           .set(this.vectorLocal(this.key(a)));
       }
     }
+    const trigonometric = this.cluster.members.some(
+      (m) => m.kind === 'element' && (m.primitive === 'sin' || m.primitive === 'cos'),
+    );
+    if (trigonometric) this.sinCos = sinCosConstants(f);
   }
 
   // ---- addresses ----
@@ -401,6 +448,7 @@ class LaneWriter {
   /** One element (scalar) or one vector of elements: loads, members, stores, reduction updates. */
   private body(vector: boolean): void {
     const { f, t, inner } = this;
+    this.computed.clear();
     const local = (key: string) => (vector ? this.vectorLocal(key) : this.scalarLocal(key));
     this.cluster.accesses.forEach((view, i) => {
       const p = this.nest.accessPatterns[i];
@@ -428,8 +476,12 @@ class LaneWriter {
   private element(m: ElementMember, vector: boolean): void {
     const { f, t } = this;
     const local = (key: string) => (vector ? this.vectorLocal(key) : this.scalarLocal(key));
-    for (const a of m.args) f.get(local(this.key(a)));
     const op = m.primitive as LanePrimitive;
+    if (op === 'sin' || op === 'cos') {
+      this.trigonometric(m, vector);
+      return;
+    }
+    for (const a of m.args) f.get(local(this.key(a)));
     if (op === 'mulAdd') {
       // The stack holds a, b, c, d: c·d first, kept, then a·b + c·d.
       const product = vector ? this.vectorLocal('mulAdd') : this.scalarLocal('mulAdd');
@@ -444,6 +496,75 @@ class LaneWriter {
       else f.emit(t.scalarOps[op]);
     }
     f.set(local(`t${m.out.id}`));
+  }
+
+  // ---- sine and cosine ----
+
+  /**
+   * sin or cos of a member's argument by linalg's emitSinCos (the bits of sinOf and cosOf), in
+   * float64 lanes: a float32 vector is widened to two float64 vectors and the results narrowed
+   * back (one rounding, as Math.fround(sinOf(x))), a scalar is splat. When the cluster also takes
+   * the other function of the same argument, both come from one argument reduction, and the second
+   * member finds its value already computed.
+   */
+  private trigonometric(m: ElementMember, vector: boolean): void {
+    const { f, t } = this;
+    if (this.computed.has(m.out.id)) return;
+    const arg = this.key(m.args[0]);
+    const partner = this.cluster.members.find(
+      (o): o is ElementMember =>
+        o.kind === 'element' &&
+        o !== m &&
+        (o.primitive === 'sin' || o.primitive === 'cos') &&
+        o.primitive !== m.primitive &&
+        this.key(o.args[0]) === arg &&
+        !this.computed.has(o.out.id),
+    );
+    const members = partner === undefined ? [m] : [m, partner];
+    for (const member of members) this.computed.add(member.out.id);
+    const constants = this.sinCos;
+    /** sin/cos of the f64x2 in `x` into fresh f64x2 locals, by kind. */
+    const lanes = (x: number) => {
+      const out: { sin?: number; cos?: number } = {};
+      for (const member of members) out[member.primitive as 'sin' | 'cos'] = f.local(ValType.v128);
+      emitSinCos(f, x, out, FALLBACK, constants);
+      return out;
+    };
+    const wide = f.local(ValType.v128);
+    if (vector && t === F64) {
+      const out = lanes(this.vectorLocal(arg));
+      for (const member of members)
+        f.get(out[member.primitive as 'sin' | 'cos'] as number).set(this.vectorLocal(`t${member.out.id}`));
+      return;
+    }
+    if (vector) {
+      const x = this.vectorLocal(arg);
+      f.get(x).simd(SimdOp.f64x2PromoteLowF32x4).set(wide);
+      const low = lanes(wide);
+      f.get(x)
+        .get(x)
+        .emit(0xfd, SimdOp.i8x16Shuffle, ...UPPER_HALF)
+        .simd(SimdOp.f64x2PromoteLowF32x4)
+        .set(wide);
+      const high = lanes(wide);
+      for (const member of members) {
+        const kind = member.primitive as 'sin' | 'cos';
+        // [r₀, r₁, 0, 0] and [r₂, r₃, 0, 0] into [r₀, r₁, r₂, r₃].
+        f.get(low[kind] as number).simd(SimdOp.f32x4DemoteF64x2Zero);
+        f.get(high[kind] as number).simd(SimdOp.f32x4DemoteF64x2Zero);
+        f.emit(0xfd, SimdOp.i8x16Shuffle, ...LOW_HALVES).set(this.vectorLocal(`t${member.out.id}`));
+      }
+      return;
+    }
+    f.get(this.scalarLocal(arg));
+    if (t === F32) f.emit(Op.f64PromoteF32);
+    f.simd(SimdOp.f64x2Splat).set(wide);
+    const out = lanes(wide);
+    for (const member of members) {
+      f.get(out[member.primitive as 'sin' | 'cos'] as number).simdLane(SimdOp.f64x2ExtractLane, 0);
+      if (t === F32) f.emit(Op.f32DemoteF64);
+      f.set(this.scalarLocal(`t${member.out.id}`));
+    }
   }
 
   // ---- reductions ----

@@ -16,8 +16,10 @@ export const UNARY: Readonly<Record<UnaryPrimitive, (x: string) => string>> = {
   log1p: (x) => `Math.log1p(${x})`,
   sqrt: (x) => `Math.sqrt(${x})`,
   square: (x) => `${x} * ${x}`,
-  sin: (x) => `Math.sin(${x})`,
-  cos: (x) => `Math.cos(${x})`,
+  // linalg's sinOf and cosOf, which generated code receives under these names (compile.ts,
+  // arrayBackend.ts), as the eager kernels compute sin and cos.
+  sin: (x) => `sinOf(${x})`,
+  cos: (x) => `cosOf(${x})`,
   // linalg's tanhOf, which the scalar backend's code receives as T (compile.ts); the array backend
   // runs tanh as a step of its own on linalg's SIMD kernel (arraySchedule.ts).
   tanh: (x) => `T(${x})`,
