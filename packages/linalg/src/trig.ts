@@ -98,36 +98,47 @@ export function cosOf(x: number): number {
  */
 function reduced(x: number, shift: number): number {
   const k = x * 0.6366197723675814 + 6755399441055744 - 6755399441055744; // TWO_OVER_PI, ROUNDING
-  const a1 = x - k * 1.5707963267341256; // PIO2_1
-  const w2 = k * 6.077100506303966e-11; // PIO2_2
-  const a2 = a1 - w2;
-  const e2 = a1 - a2 - w2;
-  const w3 = k * 2.0222662487111665e-21; // PIO2_3
-  const a3 = a2 - w3;
-  const e3 = a2 - a3 - w3;
-  // The tail negated, tn = −t, so that y0 = a3 − tn keeps a3 = −0 (x = −0): −0 − (+0) = −0,
-  // where −0 + (+0) = +0. a3 − tn and a3 + t round alike.
-  const tn = k * 8.4784276603689e-32 - e2 - e3; // PIO2_3T
-  const y0 = a3 - tn;
-  const y1 = a3 - y0 - tn;
+  // For k = 0 (|x| ≲ π/4) the three stages below give y0 = x and y1 = +0 exactly (each product is
+  // 0, x − 0 = x, x − x = +0), so they are skipped: the same bits, as the lanes compute them.
+  let y0 = x;
+  let y1 = 0;
+  if (k !== 0) {
+    const a1 = x - k * 1.5707963267341256; // PIO2_1
+    const w2 = k * 6.077100506303966e-11; // PIO2_2
+    const a2 = a1 - w2;
+    const e2 = a1 - a2 - w2;
+    const w3 = k * 2.0222662487111665e-21; // PIO2_3
+    const a3 = a2 - w3;
+    const e3 = a2 - a3 - w3;
+    // The tail negated, tn = −t, so that y0 = a3 − tn keeps a3 = −0 (x = −0): −0 − (+0) = −0,
+    // where −0 + (+0) = +0. a3 − tn and a3 + t round alike.
+    const tn = k * 8.4784276603689e-32 - e2 - e3; // PIO2_3T
+    y0 = a3 - tn;
+    y1 = a3 - y0 - tn;
+  }
   const z = y0 * y0;
   const w = z * z;
-  // sin(y0 + y1) (k_sin.c; S1 … S6).
-  const sp =
-    8.33333333332249e-3 +
-    z * (-1.984126982985795e-4 + z * 2.7557313707070068e-6) +
-    z * w * (-2.5050760253406863e-8 + z * 1.58969099521155e-10);
-  const v = z * y0;
-  const s = y0 - (z * (0.5 * y1 - v * sp) - y1 - v * -1.6666666666666632e-1);
-  // cos(y0 + y1) (k_cos.c; C1 … C6).
-  const cp =
-    z * (4.16666666666666e-2 + z * (-1.388888888887411e-3 + z * 2.480158728947673e-5)) +
-    w * w * (-2.7557314351390663e-7 + z * (2.087572321298175e-9 + z * -1.1359647557788195e-11));
-  const h = 0.5 * z;
-  const u = 1 - h;
-  const c = u + (1 - u - h + (z * cp - y0 * y1));
-  // Quadrant q: sin, cos, −sin, −cos of the remainder (see the module comment).
+  // Quadrant q: sin, cos, −sin, −cos of the remainder (see the module comment). Only the kernel
+  // chosen is computed here (the lanes compute both and select): the same bits, and a predictable
+  // branch where angles change slowly, as along a trajectory.
   const q = (k + shift) & 3;
-  const r = q & 1 ? c : s;
+  let r: number;
+  if ((q & 1) === 0) {
+    // sin(y0 + y1) (k_sin.c; S1 … S6).
+    const sp =
+      8.33333333332249e-3 +
+      z * (-1.984126982985795e-4 + z * 2.7557313707070068e-6) +
+      z * w * (-2.5050760253406863e-8 + z * 1.58969099521155e-10);
+    const v = z * y0;
+    r = y0 - (z * (0.5 * y1 - v * sp) - y1 - v * -1.6666666666666632e-1);
+  } else {
+    // cos(y0 + y1) (k_cos.c; C1 … C6).
+    const cp =
+      z * (4.16666666666666e-2 + z * (-1.388888888887411e-3 + z * 2.480158728947673e-5)) +
+      w * w * (-2.7557314351390663e-7 + z * (2.087572321298175e-9 + z * -1.1359647557788195e-11));
+    const h = 0.5 * z;
+    const u = 1 - h;
+    r = u + (1 - u - h + (z * cp - y0 * y1));
+  }
   return q & 2 ? -r : r;
 }
