@@ -20,6 +20,7 @@ import {
   sum,
   vmap,
 } from '../src/index.js';
+import { type LoopEquation, type Program, isLoop } from '../src/jit/ir.js';
 import { leaves, tensorArb } from './helpers.js';
 
 type State = { q: Value; p: Value };
@@ -69,8 +70,34 @@ describe('scan', () => {
 
   test('records a single loop equation whatever the length', () => {
     const text = makeJaxpr(rollout(1000))({ q: tensor([1]), p: tensor([0]) }).toString();
-    expect(text).toMatch(/loop\[length=1000 carry=2\]/);
+    // Three carries: q, p and sin q, which the body computes one step ahead (carried.ts).
+    expect(text).toMatch(/loop\[length=1000 carry=3\]/);
     expect(text.split('\n').length).toBeLessThan(40);
+  });
+
+  test('carries the force a step computes again at the start of the next, keeping every bit', () => {
+    // The closing kick's sin(q_next) is the next opening kick's sin(q): carried, one sine per step.
+    const sines = (p: Program) => p.equations.filter((e) => e.primitive === 'sin').length;
+    const jaxpr = makeJaxpr(rollout(50))({ q: tensor([1]), p: tensor([0]) });
+    const loop = jaxpr.program.equations.find(isLoop) as LoopEquation;
+    expect(sines(loop.body)).toBe(1);
+    expect(loop.init.length).toBe(3);
+    // One step: nothing to carry; a carry that never changes: nothing computed again.
+    expect(makeJaxpr(rollout(1))({ q: tensor([1]), p: tensor([0]) }).toString()).toMatch(/carry=2\]/);
+    const still = (s: State) => scan((x: State) => [{ q: x.q, p: add(x.p, sin(x.q)) }, null] as const, s, 5)[0];
+    expect(makeJaxpr(still)({ q: tensor([1]), p: tensor([0]) }).toString()).toMatch(/carry=2\]/);
+    fc.assert(
+      fc.property(tensorArb([2]), tensorArb([2]), fc.integer({ min: 1, max: 12 }), (q, p, steps) => {
+        for (const f of [rollout(steps), still]) {
+          const eager = f({ q, p }) as unknown as [State] | State;
+          const compiled = jit(f)({ q, p }) as unknown as [State] | State;
+          const [a, b] = Array.isArray(eager) ? [eager[0], (compiled as [State])[0]] : [eager, compiled as State];
+          expectSameBits(b.q, a.q);
+          expectSameBits(b.p, a.p);
+        }
+      }),
+      { numRuns: 30 },
+    );
   });
 
   test('nests, and reads values of the enclosing program as free variables', () => {

@@ -1,4 +1,5 @@
 import type { Tensor } from '@liouville/linalg';
+import { reuseCarriedValues } from './carried.js';
 import {
   type AnyEquation,
   type Equation,
@@ -14,10 +15,12 @@ import {
  * - constants with the same dtype, shape and (few) values become one;
  * - common subexpressions: the same primitive on the same variables with the same parameters is
  *   computed once (derivative rules recompute f'(x) at several levels);
- * - dead code: equations whose results no output needs are dropped.
+ * - dead code: equations whose results no output needs are dropped;
+ * - in a loop, a costly value the body computes again one iteration later is carried instead
+ *   (carried.ts; the body's copy then dies here).
  */
 export function optimize(program: Program): Program {
-  return eliminateDeadCode(eliminateCommonSubexpressions(program));
+  return eliminateDeadCode(eliminateCommonSubexpressions(reuseCarriedValues(program)));
 }
 
 /** Constants up to this many elements are compared by value (larger ones by identity). */
