@@ -3,8 +3,8 @@
  * by these JavaScript functions and by the WebAssembly SIMD code of wasm/trigLanes.ts, so that a
  * value gets the same bits whichever of the two computes it. Engines' own Math.sin and Math.cos are
  * not used below the bound B: ECMAScript leaves their results implementation-defined, and they
- * cannot run two lanes at a time. Every step below the bound is branch-free (but for the final
- * selection, see below), so it runs in SIMD lanes as written.
+ * cannot run two lanes at a time. Every step below the bound runs in SIMD lanes as written,
+ * branch-free; the JavaScript skips the steps whose result it knows exactly (see `reduced`).
  *
  * Argument reduction, for |x| < B = 2²⁰: k = round(x·2/π) (ties to even: the 1.5·2⁵² trick, as in
  * tanh.ts, exact for |x·2/π| < 2⁵¹; |k| ≤ round(2²¹/π) = 667544), and r = x − k·π/2 as a
@@ -41,9 +41,9 @@
  *   cos: p = z(C1 + z(C2 + z·C3)) + w²(C4 + z(C5 + z·C6)), h = z/2, u = 1 − h,
  *        c = u + (((1 − u) − h) + (z·p − y0·y1))
  * Quadrant q = k mod 4: sin x = s, c, −s, −c and cos x = c, −s, −c, s for q = 0, 1, 2, 3 (cos x
- * taking sin's choice for q + 1). Both kernels always run; the choice of one and the negation are
- * exact, so conditional expressions here and bit selections in SIMD (v128.bitselect, a sign-bit
- * xor) give the same bits. Products by 0 and ±1 would too (s·(1 − b) − c·(0 − b) is s or c
+ * taking sin's choice for q + 1). The lanes run both kernels and select; the JavaScript runs the
+ * chosen one only. The choice and the negation are exact, so a branch here and bit selections in
+ * SIMD (v128.bitselect, a sign-bit xor) give the same bits. Products by 0 and ±1 would too (s·(1 − b) − c·(0 − b) is s or c
  * exactly, keeping −0), but measured slower in V8 (14.3 against 8.8 ns per element over [−2, 2]).
  *
  * For |x| ≥ B, ±∞ and NaN the result is the engine's Math.sin x or Math.cos x (correctly reduced in
