@@ -397,6 +397,11 @@ function mlpParams(n: number, h: number, seed: number, dtype: DType): Record<key
 const ROWS = 300;
 const WIDTH = 32;
 
+/** m rows and n columns (1 to 45: every remainder of the lanes) with m·n > 256, past the scalar backend's tensors (scalarBackend.ts). */
+const laneShapeArb = fc
+  .integer({ min: 1, max: 45 })
+  .chain((n) => fc.tuple(fc.integer({ min: Math.ceil(257 / n), max: Math.ceil(257 / n) + 30 }), fc.constant(n)));
+
 describe('fused loops compiled to WebAssembly SIMD', () => {
   // Loops over arrays of a program's memory (between products) run as WebAssembly with two float64
   // or four float32 lanes (arrayLanes.ts). Shapes with 1 to 45 columns give every remainder of the
@@ -431,12 +436,7 @@ describe('fused loops compiled to WebAssembly SIMD', () => {
     test('products, elementwise chains, row and column sums and maxima give eager bits', () => {
       fc.assert(
         fc.property(
-          // n columns and m rows with m·n > 256, past the scalar backend's tensors (scalarBackend.ts).
-          fc
-            .integer({ min: 1, max: 45 })
-            .chain((n) =>
-              fc.tuple(fc.integer({ min: Math.ceil(257 / n), max: Math.ceil(257 / n) + 30 }), fc.constant(n)),
-            ),
+          laneShapeArb,
           fc.integer({ min: 1, max: 12 }),
           fc.constantFrom(0.5, 0.1),
           seedArb,
@@ -472,28 +472,19 @@ describe('sines and cosines in fused loops compiled to WebAssembly SIMD', () => 
   describe.each(DTYPES)('%s', (dtype) => {
     test('give eager bits, lane by lane, for every lane remainder', () => {
       fc.assert(
-        fc.property(
-          fc
-            .integer({ min: 1, max: 45 })
-            .chain((n) =>
-              fc.tuple(fc.integer({ min: Math.ceil(257 / n), max: Math.ceil(257 / n) + 30 }), fc.constant(n)),
-            ),
-          fc.integer({ min: 1, max: 12 }),
-          seedArb,
-          ([m, n], k, seed) => {
-            const x = seeded([m, k], seed, dtype);
-            const w = seeded([k, n], seed + 1, dtype);
-            const w2 = seeded([n, 3], seed + 2, dtype);
-            const f = (a: Value, b: Value, c: Value) => {
-              const y = matmul(a, b);
-              const s = add(mul(sin(y), cos(y)), sub(sin(mul(y, 1e6)), cos(neg(y))));
-              return [s, matmul(s, c)];
-            };
-            const before = laneStatistics.kernels;
-            expectSameBits(jit(f)(x, w, w2), f(x, w, w2));
-            expect(laneStatistics.kernels).toBeGreaterThan(before);
-          },
-        ),
+        fc.property(laneShapeArb, fc.integer({ min: 1, max: 12 }), seedArb, ([m, n], k, seed) => {
+          const x = seeded([m, k], seed, dtype);
+          const w = seeded([k, n], seed + 1, dtype);
+          const w2 = seeded([n, 3], seed + 2, dtype);
+          const f = (a: Value, b: Value, c: Value) => {
+            const y = matmul(a, b);
+            const s = add(mul(sin(y), cos(y)), sub(sin(mul(y, 1e6)), cos(neg(y))));
+            return [s, matmul(s, c)];
+          };
+          const before = laneStatistics.kernels;
+          expectSameBits(jit(f)(x, w, w2), f(x, w, w2));
+          expect(laneStatistics.kernels).toBeGreaterThan(before);
+        }),
         { numRuns: 40 },
       );
     });

@@ -15,7 +15,7 @@ import {
 } from '../src/index.js';
 import { enableRelaxedSimd, matmulThreadsReady, useMatmulThreads } from '../src/node/index.js';
 import { helperJobCount } from '../src/wasm/gemmThreads.js';
-import { withMatmulBackend } from './helpers.js';
+import { filled, withMatmulBackend } from './helpers.js';
 
 // With useFusedMultiplyAdd(true) the WebAssembly kernels compute each step of a dot product as
 // relaxed_madd, which rounds once where the hardware fuses (two roundings elsewhere): the bits are
@@ -43,17 +43,6 @@ const unitRoundoff = (dtype: DType) => (dtype === 'float64' ? 2 ** -53 : 2 ** -2
 
 /** γ_k = k·u / (1 − k·u) (Higham, Accuracy and Stability of Numerical Algorithms, §3.1). */
 const gamma = (k: number, u: number) => (k * u) / (1 - k * u);
-
-/** Values in [-1, 1) of `dtype` from a simple generator seeded by the property. */
-function filled(dtype: DType, size: number, seed: number): TypedArray {
-  const x = allocate(dtype, size);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = s / 2 ** 31 - 1;
-  }
-  return x;
-}
 
 /** A product C = op(A)·op(B), m×k by k×n: `a` holds A (m×k) or, with `ta`, its transpose (k×m); likewise `b`. */
 interface Case {

@@ -7,6 +7,8 @@ import {
   type MatmulBackend,
   type Shape,
   type Tensor,
+  type TypedArray,
+  allocate,
   getMatmulBackend,
   setMatmulBackend,
   tensor,
@@ -278,4 +280,15 @@ export function expectRelClose(actual: number, expected: number, rel: number): v
   if (!(error <= rel * Math.abs(expected))) {
     expect.fail(`got ${actual}, expected ${expected} (relative error ${error / Math.abs(expected)} > ${rel})`);
   }
+}
+
+/** Values in [-1, 1) of `dtype` from a simple generator seeded by the property (for bitwise comparisons, where the values do not matter). */
+export function filled(dtype: DType, size: number, seed: number): TypedArray {
+  const x = allocate(dtype, size);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    x[i] = s / 2 ** 31 - 1;
+  }
+  return x;
 }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { type DType, InvalidArgumentError, MatmulArena, type TypedArray, allocate, matmulInto } from '../src/index.js';
 import { matmulThreads, matmulThreadsReady, useMatmulThreads } from '../src/node/index.js';
+import { filled } from './helpers.js';
 import {
   PARALLEL_MIN_MULTIPLY_ADDS,
   ThreadsUnavailableError,
@@ -39,17 +40,6 @@ function arenaProduct(
   // Shapes are the operands' own; `transposed` says their data holds the transpose.
   matmulInto({ data: aIn, shape: [m, k], transposed: ta }, { data: b, shape: [k, n], transposed: tb }, c, { arena });
   return c.slice();
-}
-
-/** Values in [-1, 1) from a simple generator seeded by the property (the values do not matter, only the bits compared). */
-function filled(dtype: DType, size: number, seed: number): TypedArray {
-  const x = allocate(dtype, size);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = s / 2 ** 31 - 1;
-  }
-  return x;
 }
 
 function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
