@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
-import { type DType, InvalidArgumentError, MatmulArena, type TypedArray, allocate, matmulInto } from '../src/index.js';
+import { type DType, InvalidArgumentError, MatmulArena, type TypedArray, matmulInto } from '../src/index.js';
 import { matmulThreads, matmulThreadsReady, useMatmulThreads } from '../src/node/index.js';
 import { filled } from './helpers.js';
 import {
