@@ -1,5 +1,6 @@
 import { FunctionBody, Op, SimdOp, ValType, assembleModule } from './assembler.js';
 import { packA, packAT, packB } from './gemmPacking.js';
+import { tanh32Body } from './tanh32Lanes.js';
 import { tanhBody } from './tanhLanes.js';
 
 /**
@@ -340,7 +341,7 @@ export function gemmModuleBytes(config: GemmConfig = DEFAULT_GEMM_CONFIG, shared
   addPrecision(functions, F32, config.f32, fused);
   // tanh lives in this module so that it works on the same memory as the products (a compiled
   // program's buffers, in place).
-  functions.push({ body: tanhBody('f64'), exportName: 'tanh_f64' }, { body: tanhBody('f32'), exportName: 'tanh_f32' });
+  functions.push({ body: tanhBody('f64'), exportName: 'tanh_f64' }, { body: tanh32Body(), exportName: 'tanh_f32' });
   const sharedMemory = sharedMaximumPages === undefined ? undefined : { maximumPages: sharedMaximumPages };
   return assembleModule({ functions, memoryExport: 'memory', initialPages: 1, sharedMemory });
 }

@@ -1,0 +1,114 @@
+import { FunctionBody, SimdOp, ValType } from './assembler.js';
+import { TANH32_ALPHA, TANH32_BETA, TANH32_CLAMP, TANH32_TINY } from '../tanh32.js';
+import { TANH_ELEMENTS_PER_STEP } from './tanhLanes.js';
+
+/**
+ * float32 tanh over arrays in WebAssembly SIMD, four float32 lanes per f32x4 vector: the
+ * operations of tanhOf32 (../tanh32.ts), one for one and in the same order, so each lane gets
+ * tanhOf32's bits (f32x4 arithmetic rounds each operation to float32, to nearest, never fused;
+ * f32x4.min and f32x4.max propagate NaN as Math.min and Math.max do). tanhOf32's early return for
+ * |x| < 0.0004 is a per-lane selection of x over the approximation.
+ *
+ * Each step computes TANH_ELEMENTS_PER_STEP = 8 elements, two independent vectors (the contract
+ * of the float64 kernel's tanh_f32, which the callers keep).
+ */
+
+const v128 = ValType.v128;
+const i32 = ValType.i32;
+/** f32x4 vectors per step. */
+const UNROLL = 2;
+const BYTES_PER_VECTOR = 16;
+if (UNROLL * 4 !== TANH_ELEMENTS_PER_STEP)
+  throw new Error('tanh32Lanes: a step must hold TANH_ELEMENTS_PER_STEP elements');
+
+/** f32x4 opcodes the assembler's SimdOp does not list (WebAssembly SIMD, §5.4.8). */
+const F32X4_LT = 0x43;
+const F32X4_MIN = 0xe8;
+const F32X4_MAX = 0xe9;
+
+const { f32x4Add: add, f32x4Mul: mul } = SimdOp;
+
+/** SSA-style emission over v128 locals: each operation reads locals and writes a new one. */
+class Lanes32 {
+  private readonly constants = new Map<number, number>();
+
+  constructor(private readonly f: FunctionBody) {}
+
+  /** A local holding the float32 `value` in all four lanes, made once per function (call before any loop). */
+  constant(value: number): number {
+    let local = this.constants.get(value);
+    if (local === undefined) {
+      const bytes = new Uint8Array(16);
+      const view = new DataView(bytes.buffer);
+      for (let lane = 0; lane < 4; lane++) view.setFloat32(4 * lane, value, true);
+      this.f.simd(SimdOp.v128Const).emit(...bytes);
+      local = this.store();
+      this.constants.set(value, local);
+    }
+    return local;
+  }
+
+  /** A new local from an operation on `args` (pushed in order). */
+  op(code: number, ...args: number[]): number {
+    for (const a of args) this.f.get(a);
+    this.f.simd(code);
+    return this.store();
+  }
+
+  private store(): number {
+    const local = this.f.local(v128);
+    this.f.set(local);
+    return local;
+  }
+}
+
+const CONSTANTS = [TANH32_CLAMP, -TANH32_CLAMP, TANH32_TINY, ...TANH32_ALPHA, ...TANH32_BETA];
+
+/** tanhOf32 of the lanes of `x`, operation for operation. */
+function tanh32Lanes(l: Lanes32, x: number): number {
+  const c = (value: number) => l.constant(value);
+  const [A1, A3, A5, A7, A9, A11, A13] = TANH32_ALPHA.map(c);
+  const [B0, B2, B4, B6] = TANH32_BETA.map(c);
+  const clamped = l.op(F32X4_MAX, l.op(F32X4_MIN, x, c(TANH32_CLAMP)), c(-TANH32_CLAMP));
+  const z = l.op(mul, clamped, clamped);
+  // Horner: p = (…(α₁₃z + α₁₁)z + …)z + α₁, then x·p; q likewise.
+  let p = l.op(add, l.op(mul, A13, z), A11);
+  for (const alpha of [A9, A7, A5, A3, A1]) p = l.op(add, l.op(mul, p, z), alpha);
+  p = l.op(mul, clamped, p);
+  let q = l.op(add, l.op(mul, B6, z), B4);
+  for (const beta of [B2, B0]) q = l.op(add, l.op(mul, q, z), beta);
+  const y = l.op(SimdOp.f32x4Div, p, q);
+  const tiny = l.op(F32X4_LT, l.op(SimdOp.f32x4Abs, x), c(TANH32_TINY));
+  return l.op(SimdOp.v128Bitselect, x, y, tiny);
+}
+
+/**
+ * `tanh_f32(in, out, steps)`: out[i] = tanhOf32(in[i]) for steps·TANH_ELEMENTS_PER_STEP float32
+ * elements at byte addresses `in` and `out` (equal, or not overlapping). Requires steps ≥ 1.
+ */
+export function tanh32Body(): FunctionBody {
+  const f = new FunctionBody([i32, i32, i32]);
+  const [input, output, steps] = [0, 1, 2];
+  const l = new Lanes32(f);
+  for (const value of CONSTANTS) l.constant(value);
+  f.doWhile(
+    () => {
+      const xs = Array.from({ length: UNROLL }, (_, u) => {
+        f.get(input).simdMemory(SimdOp.v128Load, 0, u * BYTES_PER_VECTOR);
+        const x = f.local(v128);
+        f.set(x);
+        return x;
+      });
+      const ys = xs.map((x) => tanh32Lanes(l, x));
+      for (const [u, y] of ys.entries())
+        f.get(output)
+          .get(y)
+          .simdMemory(SimdOp.v128Store, 0, u * BYTES_PER_VECTOR);
+      f.increment(input, () => f.i32(UNROLL * BYTES_PER_VECTOR));
+      f.increment(output, () => f.i32(UNROLL * BYTES_PER_VECTOR));
+      f.increment(steps, () => f.i32(-1));
+    },
+    () => f.get(steps),
+  );
+  return f;
+}
