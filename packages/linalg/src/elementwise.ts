@@ -239,8 +239,9 @@ export function cos(x: Tensor): Tensor {
 /** tan x */
 export const tan = unaryOp('tan', 'Math.tan(x)');
 /**
- * tanh x, by Liouville's own tanh (tanh.ts: within 2 ulp of Math.tanh, the same bits on every
- * engine), on the WebAssembly SIMD kernel for long arrays.
+ * tanh x, by Liouville's own tanh, the same bits on every engine, on the WebAssembly SIMD kernel
+ * for long arrays: float64 by tanh.ts (within 2 ulp of Math.tanh), float32 in float32 arithmetic
+ * by tanh32.ts (Eigen's and XLA's rational approximation, within 7 float32 ulps).
  */
 export function tanh(x: Tensor): Tensor {
   requireTensor('linalg.tanh', x);

@@ -81,6 +81,7 @@ export { useFusedMultiplyAdd, fusedMultiplyAdd, WasmFeatureUnavailableError } fr
 export { FunctionBody, Op, SimdOp, ValType, type ModuleFunction, type ImportedFunction } from './wasm/assembler.js';
 export { emitSinCos, sinCosConstants, type SinCosConstants } from './wasm/trigLanes.js';
 export { tanhOf } from './tanh.js';
+export { tanhOf32 } from './tanh32.js';
 export { sinOf, cosOf } from './trig.js';
 export { tanhInto } from './tanhKernel.js';
 export { matmulKernelNT } from './jsMatmulKernel.js';

@@ -1,5 +1,6 @@
 import { type TypedArray, dtypeOf } from './Tensor.js';
 import { tanhOf } from './tanh.js';
+import { tanhOf32 } from './tanh32.js';
 import type { MatmulArena } from './wasm/matmulArena.js';
 import { wasmTanh } from './wasm/wasmMatmulKernel.js';
 
@@ -11,7 +12,7 @@ const SIMD_MIN_LENGTH = 64;
 
 /**
  * out[i] = tanh(x[i]) for every element (out as long as x, of the same dtype), with tanhOf's bits
- * whichever kernel runs: on `arena` when given (arrays of the arena in place), else on the shared
+ * (tanhOf32's for a float32 `out`) whichever kernel runs: on `arena` when given (arrays of the arena in place), else on the shared
  * WebAssembly kernel for long arrays, else in JavaScript.
  */
 export function tanhInto(x: TypedArray, out: TypedArray, arena: MatmulArena | null = null): void {
@@ -19,5 +20,6 @@ export function tanhInto(x: TypedArray, out: TypedArray, arena: MatmulArena | nu
     const dtype = dtypeOf(out);
     if (dtypeOf(x) === dtype && (arena?.tanh(dtype, x, out) === true || wasmTanh(dtype, x, out))) return;
   }
-  for (let i = 0; i < x.length; i++) out[i] = tanhOf(x[i]);
+  if (dtypeOf(out) === 'float32') for (let i = 0; i < x.length; i++) out[i] = tanhOf32(Math.fround(x[i]));
+  else for (let i = 0; i < x.length; i++) out[i] = tanhOf(x[i]);
 }

@@ -1,4 +1,4 @@
-import { Tensor, type TypedArray, cosOf, sinOf, tanhOf } from '@liouville/linalg';
+import { Tensor, type TypedArray, cosOf, sinOf, tanhOf, tanhOf32 } from '@liouville/linalg';
 import { compileArrayProgram } from './arrayBackend.js';
 import { interpret } from './interpret.js';
 import type { Program } from './ir.js';
@@ -52,11 +52,12 @@ export function compileProgram(program: Program): Executable {
 function compileScalar(program: Program): Executable {
   const code = generateScalarCode(program);
   const name = `liouville-jit-${programCount++}.js`;
-  const run = new Function('I', 'C', 'F', 'T', 'sinOf', 'cosOf', `${code.source}\n//# sourceURL=${name}`) as (
+  const run = new Function('I', 'C', 'F', 'T', 'T32', 'sinOf', 'cosOf', `${code.source}\n//# sourceURL=${name}`) as (
     inputs: readonly TypedArray[],
     constants: readonly TypedArray[],
     fallbacks: typeof code.fallbacks,
     tanh: typeof tanhOf,
+    tanh32: typeof tanhOf32,
     sin: typeof sinOf,
     cos: typeof cosOf,
   ) => TypedArray[];
@@ -64,7 +65,7 @@ function compileScalar(program: Program): Executable {
   return (inputs) => {
     const data = new Array<TypedArray>(inputs.length);
     for (let i = 0; i < inputs.length; i++) data[i] = inputs[i].data;
-    const outs = run(data, code.constants, code.fallbacks, tanhOf, sinOf, cosOf);
+    const outs = run(data, code.constants, code.fallbacks, tanhOf, tanhOf32, sinOf, cosOf);
     const tensors = new Array<Tensor>(outs.length);
     for (let i = 0; i < outs.length; i++) tensors[i] = new Tensor(outs[i], shapes[i]);
     return tensors;

@@ -195,7 +195,8 @@ const fallback: Emit = (emitter, eq) => {
 const unary =
   (primitive: UnaryPrimitive): Emit =>
   (emitter, eq) => {
-    const template = UNARY[primitive];
+    // float32 tanh is its own function (linalg's tanhOf32, received as T32), not tanhOf rounded.
+    const template = primitive === 'tanh' && eq.out.dtype === 'float32' ? (x: string) => `T32(${x})` : UNARY[primitive];
     emitter.compute(eq.out, emitter.elems(eq.inputs[0]).map(template));
   };
 

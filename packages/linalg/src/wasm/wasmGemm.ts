@@ -6,6 +6,7 @@ import { fusedMultiplyAdd } from './fusedMultiplyAdd.js';
 import { ArenaHelper, MAX_CHUNKS, MIN_CHUNK_ROWS, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
 import { TANH_ELEMENTS_PER_STEP } from './tanhLanes.js';
 import { tanhOf } from '../tanh.js';
+import { tanhOf32 } from '../tanh32.js';
 
 const PAGE_BYTES = 65536;
 /** Largest linear memory used, so every byte address is a non-negative i32; bigger products fall back to JavaScript. */
@@ -391,7 +392,8 @@ export class WasmGemm {
 
   /**
    * out[i] = tanh(x[i]) for every element of `x` (`out` as long, both of `dtype`): the SIMD kernel
-   * on whole steps of TANH_ELEMENTS_PER_STEP elements, tanhOf on the rest, the same bits either way.
+   * on whole steps of TANH_ELEMENTS_PER_STEP elements, tanhOf (tanhOf32 in float32) on the rest,
+   * the same bits either way.
    * An array in this instance's memory is read or written in place; another goes through the memory
    * from byte address `scratch` up, which grows to fit when `grow` (never for an arena, whose views
    * must stay valid). Returns false, computing nothing, when the scratch does not fit.
@@ -412,7 +414,8 @@ export class WasmGemm {
       tanh(xInPlace ? x.byteOffset : at, to, steps);
       if (!outInPlace) out.set(view.subarray(at / bytes, at / bytes + head));
     }
-    for (let i = head; i < n; i++) out[i] = tanhOf(x[i]);
+    if (dtype === 'float32') for (let i = head; i < n; i++) out[i] = tanhOf32(x[i]);
+    else for (let i = head; i < n; i++) out[i] = tanhOf(x[i]);
     return true;
   }
 
