@@ -1,5 +1,6 @@
 import { FunctionBody, Op, SimdOp, ValType } from './assembler.js';
 import { TANH32_ALPHA, TANH32_BETA, TANH32_CLAMP, TANH32_TINY } from '../tanh32.js';
+import { SsaLanes } from './ssaLanes.js';
 import { TANH_ELEMENTS_PER_STEP } from './tanhLanes.js';
 
 /**
@@ -28,44 +29,10 @@ const F32X4_MAX = 0xe9;
 
 const { f32x4Add: add, f32x4Mul: mul } = SimdOp;
 
-/** SSA-style emission over v128 locals: each operation reads locals and writes a new one. */
-class Lanes32 {
-  private readonly constants = new Map<number, number>();
-
-  constructor(private readonly f: FunctionBody) {}
-
-  /** A local holding the float32 `value` in all four lanes, made once per function (call before any loop). */
-  constant(value: number): number {
-    let local = this.constants.get(value);
-    if (local === undefined) {
-      const bytes = new Uint8Array(16);
-      const view = new DataView(bytes.buffer);
-      for (let lane = 0; lane < 4; lane++) view.setFloat32(4 * lane, value, true);
-      this.f.simd(SimdOp.v128Const).emit(...bytes);
-      local = this.store();
-      this.constants.set(value, local);
-    }
-    return local;
-  }
-
-  /** A new local from an operation on `args` (pushed in order). */
-  op(code: number, ...args: number[]): number {
-    for (const a of args) this.f.get(a);
-    this.f.simd(code);
-    return this.store();
-  }
-
-  private store(): number {
-    const local = this.f.local(v128);
-    this.f.set(local);
-    return local;
-  }
-}
-
 const CONSTANTS = [TANH32_CLAMP, -TANH32_CLAMP, TANH32_TINY, ...TANH32_ALPHA, ...TANH32_BETA];
 
 /** tanhOf32 of the lanes of `x`, operation for operation. */
-function tanh32Lanes(l: Lanes32, x: number): number {
+function tanh32Lanes(l: SsaLanes, x: number): number {
   const c = (value: number) => l.constant(value);
   const [A1, A3, A5, A7, A9, A11, A13] = TANH32_ALPHA.map(c);
   const [B0, B2, B4, B6] = TANH32_BETA.map(c);
@@ -92,7 +59,7 @@ function tanh32Lanes(l: Lanes32, x: number): number {
 export function tanh32Body(): FunctionBody {
   const f = new FunctionBody([i32, i32, i32]);
   const [input, output, steps] = [0, 1, 2];
-  const l = new Lanes32(f);
+  const l = new SsaLanes(f, 'f32');
   for (const value of CONSTANTS) l.constant(value);
   /** tanh of `vectors` vectors from `input` to `output`, both then moved past them. */
   const vectorsAt = (vectors: number) => {

@@ -1,4 +1,5 @@
 import { FunctionBody, SimdOp, ValType } from './assembler.js';
+import { SsaLanes } from './ssaLanes.js';
 import {
   CEPHES_P,
   CEPHES_Q,
@@ -36,44 +37,16 @@ const EXPONENT_BIAS_MAGIC = 2 ** 52 + 1023;
 
 const { f64x2Add: add, f64x2Mul: mul, f64x2Sub: sub } = SimdOp;
 
-/** SSA-style emission over v128 locals: each operation reads locals and writes a new one. */
-class Lanes {
-  private readonly constants = new Map<number, number>();
-
-  constructor(private readonly f: FunctionBody) {}
-
-  /** A local holding `value` in both lanes, made once per function (call before any loop). */
-  constant(value: number): number {
-    let local = this.constants.get(value);
-    if (local === undefined) {
-      const bytes = new Uint8Array(16);
-      const view = new DataView(bytes.buffer);
-      view.setFloat64(0, value, true);
-      view.setFloat64(8, value, true);
-      this.f.simd(SimdOp.v128Const).emit(...bytes);
-      local = this.store();
-      this.constants.set(value, local);
-    }
-    return local;
-  }
-
-  /** A new local from an operation on `args` (pushed in order). */
-  op(code: number, ...args: number[]): number {
-    for (const a of args) this.f.get(a);
-    this.f.simd(code);
-    return this.store();
+/** SsaLanes over float64 lanes, with the powers of two of tanh's reconstruction. */
+class Lanes extends SsaLanes {
+  constructor(f: FunctionBody) {
+    super(f, 'f64');
   }
 
   /** The lanes 2ᵏ of integer-valued lanes k in [0, 1023]. */
   powerOfTwo(k: number): number {
     this.f.get(k).get(this.constant(EXPONENT_BIAS_MAGIC)).simd(add).i32(52).simd(SimdOp.i64x2Shl);
     return this.store();
-  }
-
-  private store(): number {
-    const local = this.f.local(v128);
-    this.f.set(local);
-    return local;
   }
 }
 
