@@ -78,7 +78,7 @@ function matmulArena(schedule: Schedule, plan: MemoryPlan, extraBytes: number): 
       const { nest } = plan.clusters.get(s.cluster) as NonNullable<ReturnType<MemoryPlan['clusters']['get']>>;
       return laneCandidate(s.cluster, nest);
     });
-    return lanes ? MatmulArena.create(bufferBytes(plan) + extraBytes, 0) : null;
+    return lanes ? MatmulArena.create(bufferBytes(plan) + extraBytes, 0, false) : null;
   }
   const scratch = Math.max(
     ...products.map(({ a, b, out }) => {

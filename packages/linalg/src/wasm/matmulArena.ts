@@ -27,12 +27,13 @@ export class MatmulArena {
    * An arena with `arrayBytes` for arrays and `scratchBytes` of scratch (see `scratchBytes`), or
    * null where WebAssembly SIMD is unavailable or the memory cannot be had. Its kernel takes the
    * fused multiply-add setting of now (useFusedMultiplyAdd) and keeps it: a later change of the
-   * setting does not reach arenas (nor the compiled programs owning them) made before.
+   * setting does not reach arenas (nor the compiled programs owning them) made before. With
+   * `products` false (an arena for other generated kernels only), no helper thread is attached.
    */
-  static create(arrayBytes: number, scratchBytes: number): MatmulArena | null {
+  static create(arrayBytes: number, scratchBytes: number, products = true): MatmulArena | null {
     if (!wasmSimdSupported()) return null;
     const start = Math.ceil(arrayBytes / 16) * 16;
-    if (helperEnabled()) {
+    if (products && helperEnabled()) {
       const shared = sharedArena(start, scratchBytes);
       if (shared !== null) return new MatmulArena(shared, start);
     }
