@@ -541,18 +541,14 @@ class LaneWriter {
       const x = this.vectorLocal(arg);
       f.get(x).simd(SimdOp.f64x2PromoteLowF32x4).set(wide);
       const low = lanes(wide);
-      f.get(x)
-        .get(x)
-        .emit(0xfd, SimdOp.i8x16Shuffle, ...UPPER_HALF)
-        .simd(SimdOp.f64x2PromoteLowF32x4)
-        .set(wide);
+      f.get(x).get(x).shuffle(UPPER_HALF).simd(SimdOp.f64x2PromoteLowF32x4).set(wide);
       const high = lanes(wide);
       for (const member of members) {
         const kind = member.primitive as 'sin' | 'cos';
         // [r₀, r₁, 0, 0] and [r₂, r₃, 0, 0] into [r₀, r₁, r₂, r₃].
         f.get(low[kind] as number).simd(SimdOp.f32x4DemoteF64x2Zero);
         f.get(high[kind] as number).simd(SimdOp.f32x4DemoteF64x2Zero);
-        f.emit(0xfd, SimdOp.i8x16Shuffle, ...LOW_HALVES).set(this.vectorLocal(`t${member.out.id}`));
+        f.shuffle(LOW_HALVES).set(this.vectorLocal(`t${member.out.id}`));
       }
       return;
     }
@@ -618,9 +614,7 @@ class LaneWriter {
     } else if (t === F32 && bytes === 8) {
       add(0, () => f.get(value).simd(SimdOp.f64x2PromoteLowF32x4));
       add(16, () => {
-        f.get(value)
-          .get(value)
-          .emit(0xfd, SimdOp.i8x16Shuffle, ...UPPER_HALF);
+        f.get(value).get(value).shuffle(UPPER_HALF);
         f.simd(SimdOp.f64x2PromoteLowF32x4);
       });
     } else add(0, () => f.get(value));

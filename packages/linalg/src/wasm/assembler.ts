@@ -114,6 +114,13 @@ export const SimdOp = {
   v128AnyTrue: 0x53,
   i64x2Add: 0xce,
   i64x2Sub: 0xd1,
+  // Used by the float32 tanh kernel (tanh32Lanes.ts).
+  f32x4Lt: 0x43,
+  f32x4Min: 0xe8,
+  f32x4Max: 0xe9,
+  // Relaxed SIMD (the opt-in fused multiply-add of gemmModule.ts).
+  f32x4RelaxedMadd: 0x105,
+  f64x2RelaxedMadd: 0x107,
 } as const;
 
 const SIMD_PREFIX = 0xfd;
@@ -242,6 +249,12 @@ export class FunctionBody {
   /** A SIMD lane instruction (extract_lane) with its lane index. */
   simdLane(op: number, lane: number): this {
     return this.emit(SIMD_PREFIX, ...unsignedLeb128(op), lane);
+  }
+
+  /** i8x16.shuffle of the two vectors on the stack: byte i of the result is byte lanes[i] of their 32. */
+  shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16) throw new RangeError('FunctionBody.shuffle: 16 byte lanes expected');
+    return this.emit(SIMD_PREFIX, ...unsignedLeb128(SimdOp.i8x16Shuffle), ...lanes);
   }
 
   /** `local += value` for an i32 local, where `value` is emitted by the callback. */

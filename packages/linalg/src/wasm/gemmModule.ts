@@ -65,10 +65,6 @@ export interface Precision {
   alignLog2: number;
 }
 
-/** Relaxed-SIMD opcodes (after the 0xfd prefix) of f32x4.relaxed_madd and f64x2.relaxed_madd (relaxed SIMD proposal). */
-const RELAXED_F32X4_MADD = 0x105;
-const RELAXED_F64X2_MADD = 0x107;
-
 const F64: Precision = {
   name: 'f64',
   bytes: 8,
@@ -77,7 +73,7 @@ const F64: Precision = {
   splatLoad: SimdOp.v128Load64Splat,
   vectorAdd: SimdOp.f64x2Add,
   vectorMul: SimdOp.f64x2Mul,
-  vectorMadd: RELAXED_F64X2_MADD,
+  vectorMadd: SimdOp.f64x2RelaxedMadd,
   scalarLoad: Op.f64Load,
   scalarStore: Op.f64Store,
   scalarAdd: Op.f64Add,
@@ -93,7 +89,7 @@ const F32: Precision = {
   splatLoad: SimdOp.v128Load32Splat,
   vectorAdd: SimdOp.f32x4Add,
   vectorMul: SimdOp.f32x4Mul,
-  vectorMadd: RELAXED_F32X4_MADD,
+  vectorMadd: SimdOp.f32x4RelaxedMadd,
   scalarLoad: Op.f32Load,
   scalarStore: Op.f32Store,
   scalarAdd: Op.f32Add,
@@ -357,7 +353,7 @@ export function simdProbeBytes(): Uint8Array {
 export function relaxedSimdProbeBytes(): Uint8Array {
   const f = new FunctionBody([]);
   f.i32(0).simdMemory(SimdOp.v128Load64Splat, 3).i32(0).simdMemory(SimdOp.v128Load64Splat, 3);
-  f.i32(0).simdMemory(SimdOp.v128Load64Splat, 3).simd(RELAXED_F64X2_MADD);
+  f.i32(0).simdMemory(SimdOp.v128Load64Splat, 3).simd(SimdOp.f64x2RelaxedMadd);
   f.simdLane(SimdOp.f64x2ExtractLane, 0).emit(Op.drop);
   return assembleModule({ functions: [{ body: f }], memoryExport: 'memory', initialPages: 0 });
 }

@@ -22,11 +22,6 @@ const BYTES_PER_VECTOR = 16;
 if (VECTORS_PER_STEP * 4 !== TANH_ELEMENTS_PER_STEP)
   throw new Error('tanh32Lanes: a step must hold TANH_ELEMENTS_PER_STEP elements');
 
-/** f32x4 opcodes the assembler's SimdOp does not list (WebAssembly SIMD, §5.4.8). */
-const F32X4_LT = 0x43;
-const F32X4_MIN = 0xe8;
-const F32X4_MAX = 0xe9;
-
 const { f32x4Add: add, f32x4Mul: mul } = SimdOp;
 
 const CONSTANTS = [TANH32_CLAMP, -TANH32_CLAMP, TANH32_TINY, ...TANH32_ALPHA, ...TANH32_BETA];
@@ -36,7 +31,7 @@ function tanh32Lanes(l: SsaLanes, x: number): number {
   const c = (value: number) => l.constant(value);
   const [A1, A3, A5, A7, A9, A11, A13] = TANH32_ALPHA.map(c);
   const [B0, B2, B4, B6] = TANH32_BETA.map(c);
-  const clamped = l.op(F32X4_MAX, l.op(F32X4_MIN, x, c(TANH32_CLAMP)), c(-TANH32_CLAMP));
+  const clamped = l.op(SimdOp.f32x4Max, l.op(SimdOp.f32x4Min, x, c(TANH32_CLAMP)), c(-TANH32_CLAMP));
   const z = l.op(mul, clamped, clamped);
   // Horner: p = (…(α₁₃z + α₁₁)z + …)z + α₁, then x·p; q likewise.
   let p = l.op(add, l.op(mul, A13, z), A11);
@@ -45,7 +40,7 @@ function tanh32Lanes(l: SsaLanes, x: number): number {
   let q = l.op(add, l.op(mul, B6, z), B4);
   for (const beta of [B2, B0]) q = l.op(add, l.op(mul, q, z), beta);
   const y = l.op(SimdOp.f32x4Div, p, q);
-  const tiny = l.op(F32X4_LT, l.op(SimdOp.f32x4Abs, x), c(TANH32_TINY));
+  const tiny = l.op(SimdOp.f32x4Lt, l.op(SimdOp.f32x4Abs, x), c(TANH32_TINY));
   return l.op(SimdOp.v128Bitselect, x, y, tiny);
 }
 
