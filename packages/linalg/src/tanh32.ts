@@ -1,3 +1,5 @@
+import type { TypedArray } from './Tensor.js';
+import { tanhOf } from './tanh.js';
 /**
  * float32 tanh computed in float32 arithmetic: this JavaScript function and the WebAssembly SIMD
  * kernel of wasm/tanh32Lanes.ts (four f32x4 lanes) do the same IEEE 754 binary32 operations in
@@ -66,4 +68,14 @@ export function tanhOf32(x: number): number {
   q = f32(f32(q * z) + B2);
   q = f32(f32(q * z) + B0);
   return f32(p / q);
+}
+
+/**
+ * out[i] = tanh(x[i]) for i from `from` on, one element at a time: tanhOf32 for a float32 `out`
+ * (on x rounded to float32, as storing it would), else tanhOf. The scalar path of every tanh
+ * kernel (its tail, and arrays too short for SIMD), so that each dtype has one function's bits.
+ */
+export function tanhScalarInto(x: TypedArray, out: TypedArray, from = 0): void {
+  if (out instanceof Float32Array) for (let i = from; i < x.length; i++) out[i] = tanhOf32(Math.fround(x[i]));
+  else for (let i = from; i < x.length; i++) out[i] = tanhOf(x[i]);
 }

@@ -1,6 +1,5 @@
 import { type TypedArray, dtypeOf } from './Tensor.js';
-import { tanhOf } from './tanh.js';
-import { tanhOf32 } from './tanh32.js';
+import { tanhScalarInto } from './tanh32.js';
 import type { MatmulArena } from './wasm/matmulArena.js';
 import { wasmTanh } from './wasm/wasmMatmulKernel.js';
 
@@ -20,6 +19,5 @@ export function tanhInto(x: TypedArray, out: TypedArray, arena: MatmulArena | nu
     const dtype = dtypeOf(out);
     if (dtypeOf(x) === dtype && (arena?.tanh(dtype, x, out) === true || wasmTanh(dtype, x, out))) return;
   }
-  if (dtypeOf(out) === 'float32') for (let i = 0; i < x.length; i++) out[i] = tanhOf32(Math.fround(x[i]));
-  else for (let i = 0; i < x.length; i++) out[i] = tanhOf(x[i]);
+  tanhScalarInto(x, out);
 }

@@ -5,8 +5,7 @@ import { type GemmConfig, type TileShape, DEFAULT_GEMM_CONFIG, gemmModuleBytes }
 import { fusedMultiplyAdd } from './fusedMultiplyAdd.js';
 import { ArenaHelper, MAX_CHUNKS, MIN_CHUNK_ROWS, PARALLEL_MIN_MULTIPLY_ADDS } from './gemmThreads.js';
 import { TANH_ELEMENTS_PER_STEP } from './tanhLanes.js';
-import { tanhOf } from '../tanh.js';
-import { tanhOf32 } from '../tanh32.js';
+import { tanhScalarInto } from '../tanh32.js';
 
 const PAGE_BYTES = 65536;
 /** Largest linear memory used, so every byte address is a non-negative i32; bigger products fall back to JavaScript. */
@@ -414,8 +413,7 @@ export class WasmGemm {
       tanh(xInPlace ? x.byteOffset : at, to, steps);
       if (!outInPlace) out.set(view.subarray(at / bytes, at / bytes + head));
     }
-    if (dtype === 'float32') for (let i = head; i < n; i++) out[i] = tanhOf32(x[i]);
-    else for (let i = head; i < n; i++) out[i] = tanhOf(x[i]);
+    tanhScalarInto(x, out, head);
     return true;
   }
 
