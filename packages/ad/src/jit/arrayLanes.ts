@@ -19,10 +19,11 @@ import type { Equation, Var } from './ir.js';
 /**
  * Fused loops in WebAssembly SIMD: the same loop nest as the JavaScript of arrayCodegen.ts, for a
  * cluster whose arrays all live in the program's arena (so the code reads and writes them in
- * place) and whose members are all primitives IEEE 754 rounds exactly once: +, −, ×, ÷, √, |x|,
- * −x, x² (and a·b + c·d, two products and a sum), or sin and cos, whose lanes (linalg's
- * emitSinCos) give the bits of linalg's sinOf and cosOf, as every other path does. The innermost loop runs two float64 or four float32 lanes per instruction, then a
- * scalar tail.
+ * place; a program's inputs and outputs get copies there, arrayBackend.ts) and whose members are
+ * all primitives IEEE 754 rounds exactly once: +, −, ×, ÷, √, |x|, −x, x² (and a·b + c·d, two
+ * products and a sum), or sin and cos, whose lanes (linalg's emitSinCos) give the bits of linalg's
+ * sinOf and cosOf, as every other path does. The innermost loop runs two float64 or four float32
+ * lanes per instruction, then a scalar tail.
  *
  * The bits are the JavaScript loop's, for these reasons:
  * - float64: the same IEEE operations on the same operands, one element per lane.
@@ -37,7 +38,7 @@ import type { Equation, Var } from './ir.js';
  *   columns at a time, each column still in row order. Both give the row-major order of
  *   linalg's reduce.ts.
  * Anything else (another transcendental, a comparison, mixed dtypes, a strided innermost read, an
- * array that is a program input or output) keeps the JavaScript loop.
+ * output read by a later loop that another step wrote) keeps the JavaScript loop.
  */
 
 export type LanePrimitive =
@@ -95,7 +96,6 @@ interface LaneType {
   readonly scalar: ValType;
   readonly load: number;
   readonly store: number;
-  readonly splatLoad: number;
   readonly extractLane: number;
   readonly splat: number;
   readonly vector: Record<ArithmeticPrimitive, number>;
@@ -108,7 +108,6 @@ const F64: LaneType = {
   scalar: ValType.f64,
   load: Op.f64Load,
   store: Op.f64Store,
-  splatLoad: SimdOp.v128Load64Splat,
   extractLane: SimdOp.f64x2ExtractLane,
   splat: SimdOp.f64x2Splat,
   vector: {
@@ -137,7 +136,6 @@ const F32: LaneType = {
   scalar: ValType.f32,
   load: Op.f32Load,
   store: Op.f32Store,
-  splatLoad: SimdOp.v128Load32Splat,
   extractLane: SimdOp.f32x4ExtractLane,
   splat: SimdOp.f32x4Splat,
   vector: {
@@ -186,7 +184,7 @@ const accumulatorOf = (nest: LoopNest, m: ReduceMember) =>
 function eligible(cluster: Cluster, nest: LoopNest, dtype: DType | null): dtype is DType {
   if (dtype === null || nest.sizes.length === 0) return false;
   const size = nest.sizes.reduce((a, b) => a * b, 1);
-  if (size < MIN_LANE_ELEMENTS || nest.sizes.some((n) => n < 1)) return false;
+  if (size < MIN_LANE_ELEMENTS) return false;
   const inner = nest.sizes.length - 1;
   if (nest.patterns.some((p) => p.strides[inner] !== 0 && p.strides[inner] !== 1)) return false;
   for (const m of cluster.members) {
@@ -205,15 +203,15 @@ function eligible(cluster: Cluster, nest: LoopNest, dtype: DType | null): dtype 
   return true;
 }
 
-/**
- * The WebAssembly function (no parameters) computing a cluster as arrayCodegen.ts's loop does, or
- * null when the cluster is not eligible (see the module comment) or an array is not in the arena.
- */
 /** Whether a cluster can run as WebAssembly lanes once its arrays are in an arena. */
 export function laneCandidate(cluster: Cluster, nest: LoopNest): boolean {
   return eligible(cluster, nest, clusterDType(cluster));
 }
 
+/**
+ * The WebAssembly function (no parameters) computing a cluster as arrayCodegen.ts's loop does, or
+ * null when the cluster is not eligible (see the module comment) or an array is not in the arena.
+ */
 export function laneFunction(
   cluster: Cluster,
   nest: LoopNest,
@@ -243,7 +241,8 @@ class LaneWriter {
   private readonly inner: number;
   /** Byte-index locals: key `${pattern}:${bytes}:${level}`, holding Σ i_l·stride_l·bytes over loops 0..level. */
   private readonly indices = new Map<string, number>();
-  private readonly counters: number[] = [];
+  /** The (pattern, element bytes) pairs the loop addresses. */
+  private readonly addressed: readonly (readonly [number, number])[];
   /** Vector and scalar locals of each value: accesses by index, members by output id, literals by value. */
   private readonly vectorOf = new Map<string, number>();
   private readonly scalarOf = new Map<string, number>();
@@ -266,6 +265,7 @@ class LaneWriter {
     this.inner = this.depth - 1;
     this.laneTemp = this.f.local(ValType.f64);
     this.reductions = cluster.members.filter((m): m is ReduceMember => m.kind === 'reduce');
+    this.addressed = this.addressedPairs();
   }
 
   write(): FunctionBody {
@@ -355,8 +355,7 @@ class LaneWriter {
     return local;
   }
 
-  /** The (pattern, element bytes) pairs the loop addresses. */
-  private addressed(): [number, number][] {
+  private addressedPairs(): [number, number][] {
     const pairs = new Map<string, [number, number]>();
     const add = (p: number, bytes: number) => pairs.set(`${p}:${bytes}`, [p, bytes]);
     for (const p of this.nest.accessPatterns) add(p, this.t.bytes);
@@ -377,7 +376,7 @@ class LaneWriter {
 
   private level(level: number): void {
     const { f } = this;
-    const pairs = this.addressed().filter(([p]) => this.nest.patterns[p].strides[level] !== 0);
+    const pairs = this.addressed.filter(([p]) => this.nest.patterns[p].strides[level] !== 0);
     for (const [p, bytes] of pairs) {
       this.index(p, bytes, level - 1);
       f.set(this.indexLocal(p, bytes, level));
@@ -394,7 +393,6 @@ class LaneWriter {
       return;
     }
     const counter = f.local(ValType.i32);
-    this.counters.push(counter);
     f.i32(0).set(counter);
     f.doWhile(
       () => {
@@ -594,29 +592,25 @@ class LaneWriter {
       }
       return;
     }
-    // A column sum: target[j] += value[j], in float64 (the scratch of a float32 reduction).
-    const target = this.target(m);
-    const bytes = target.dtype === 'float64' ? 8 : 4;
-    const address = this.base(target, 0, bytes);
-    const add = (offset: number, half: () => void) => {
-      this.index(pattern, bytes, this.inner);
-      this.index(pattern, bytes, this.inner);
+    // A column sum, target[j] += value[j] in float64: the output itself, or the float64 scratch that
+    // every float32 column sum has (arrayCodegen.ts's needsScratch).
+    const address = this.base(this.target(m), 0, 8);
+    const add = (offset: number, push: () => void) => {
+      this.index(pattern, 8, this.inner);
+      this.index(pattern, 8, this.inner);
       f.simdMemory(SimdOp.v128Load, 0, address + offset);
-      half();
-      f.simd(bytes === 8 ? SimdOp.f64x2Add : SimdOp.f32x4Add).simdMemory(SimdOp.v128Store, 0, address + offset);
+      push();
+      f.simd(SimdOp.f64x2Add).simdMemory(SimdOp.v128Store, 0, address + offset);
     };
     if (!vector) {
-      this.index(pattern, bytes, this.inner);
-      this.index(pattern, bytes, this.inner);
-      f.memory(bytes === 8 ? Op.f64Load : Op.f32Load, 0, address).get(value);
-      if (t === F32 && bytes === 8) f.emit(Op.f64PromoteF32);
-      f.emit(bytes === 8 ? Op.f64Add : Op.f32Add).memory(bytes === 8 ? Op.f64Store : Op.f32Store, 0, address);
-    } else if (t === F32 && bytes === 8) {
+      this.index(pattern, 8, this.inner);
+      this.index(pattern, 8, this.inner);
+      f.memory(Op.f64Load, 0, address).get(value);
+      if (t === F32) f.emit(Op.f64PromoteF32);
+      f.emit(Op.f64Add).memory(Op.f64Store, 0, address);
+    } else if (t === F32) {
       add(0, () => f.get(value).simd(SimdOp.f64x2PromoteLowF32x4));
-      add(16, () => {
-        f.get(value).get(value).shuffle(UPPER_HALF);
-        f.simd(SimdOp.f64x2PromoteLowF32x4);
-      });
+      add(16, () => f.get(value).get(value).shuffle(UPPER_HALF).simd(SimdOp.f64x2PromoteLowF32x4));
     } else add(0, () => f.get(value));
   }
 
@@ -651,24 +645,21 @@ class LaneWriter {
     }
   }
 
-  /** target[0..size) ← 0 (the initial value of a sum), in the target's dtype. */
+  /** target[0..size) ← 0, the initial value of a column sum (in float64: see accumulate). */
   private fill(target: Var, size: number): void {
     const { f } = this;
-    const bytes = target.dtype === 'float64' ? 8 : 4;
     const at = f.local(ValType.i32);
     const address = this.base(target, 0, 0);
     f.i32(0).set(at);
     f.doWhile(
       () => {
-        f.get(at);
-        if (bytes === 8) f.f64(0).memory(Op.f64Store, 0, address);
-        else f.f32(0).memory(Op.f32Store, 0, address);
-        f.increment(at, () => f.i32(bytes));
+        f.get(at).f64(0).memory(Op.f64Store, 0, address);
+        f.increment(at, () => f.i32(8));
       },
       () =>
         f
           .get(at)
-          .i32(size * bytes)
+          .i32(size * 8)
           .emit(Op.i32Ne),
     );
   }
