@@ -30,10 +30,10 @@ import type { Equation, LoopEquation, Program, Var } from './ir.js';
  * eager kernel's expression with the eager rounding and summation order, so results are
  * bit-identical to eager evaluation.
  *
- * In a program with products, the arena of its products (linalg's MatmulArena) holds the buffers,
- * the constants that products and loops read, and copies of the inputs and outputs of its loops;
- * a loop of plain arithmetic then runs as WebAssembly SIMD on the arena in place (arrayLanes.ts),
- * with the same bits.
+ * A program with products, or with loops that can run as WebAssembly, gets an arena (linalg's
+ * MatmulArena) holding the buffers, the constants that products and loops read, and copies of the
+ * inputs and outputs of its loops; such a loop then runs as WebAssembly SIMD on the arena in place
+ * (arrayLanes.ts), with the same bits.
  */
 
 /** Input tensors in, output tensors out (as compile.ts's Executable). */
@@ -90,19 +90,15 @@ function matmulArena(schedule: Schedule, plan: MemoryPlan, extraBytes: number): 
   return MatmulArena.create(bufferBytes(plan) + extraBytes, scratch);
 }
 
-/** Ids of the arrays products and fused loops read (the arrays worth keeping in the arena). */
-function arenaReads(schedule: Schedule): Set<number> {
-  return new Set(
-    schedule.steps.flatMap((s) =>
-      s.kind === 'matmul' ? [s.a.base.id, s.b.base.id] : s.kind === 'cluster' ? s.reads.map((v) => v.id) : [],
-    ),
-  );
+/** Ids of the arrays fused loops read. */
+function clusterReads(schedule: Schedule): Set<number> {
+  return new Set(schedule.steps.flatMap((s) => (s.kind === 'cluster' ? s.reads.map((v) => v.id) : [])));
 }
 
 /** The constants a product or a fused loop reads (the weights a traced function closed over, say). */
-function arenaConstants(program: Program, schedule: Schedule): Program['constants'] {
-  const read = arenaReads(schedule);
-  return program.constants.filter((c) => read.has(c.variable.id));
+function arenaConstants(program: Program, schedule: Schedule, loopReads: ReadonlySet<number>): Program['constants'] {
+  const productReads = new Set(schedule.steps.flatMap((s) => (s.kind === 'matmul' ? [s.a.base.id, s.b.base.id] : [])));
+  return program.constants.filter((c) => productReads.has(c.variable.id) || loopReads.has(c.variable.id));
 }
 
 /**
@@ -121,12 +117,6 @@ function clusterOutputs(schedule: Schedule, plan: MemoryPlan): Var[] {
   );
 }
 
-/** The inputs fused loops read: with an arena, each gets a copy there (see laneKernels). */
-function clusterInputs(program: Program, schedule: Schedule): Var[] {
-  const read = new Set(schedule.steps.flatMap((s) => (s.kind === 'cluster' ? s.reads.map((v) => v.id) : [])));
-  return program.inputs.filter((v) => read.has(v.id));
-}
-
 /** Arena arrays from byte `offset` up, one per variable, by variable id. */
 function arenaArrays(vars: readonly Var[], arena: MatmulArena, offset: number): Map<number, TypedArray> {
   const arrays = new Map<number, TypedArray>();
@@ -140,8 +130,9 @@ function arenaArrays(vars: readonly Var[], arena: MatmulArena, offset: number): 
 const totalArenaBytes = (vars: readonly Var[]) => vars.reduce((total, v) => total + arenaBytes(v.dtype, v.size), 0);
 
 /**
- * The arrays of a program's constants. Those a product reads are copied once into the arena, after
- * the buffers, so that no call copies them in again (constants, like every tensor, never change).
+ * The arrays of a program's constants. Those a product or a loop reads are copied once into the
+ * arena, after the buffers, so that no call copies them in again (constants, like every tensor,
+ * never change).
  */
 function constantArrays(
   program: Program,
@@ -290,19 +281,17 @@ function laneKernels(
   if (arena === null) return kernels;
   const constantIndex = new Map(program.constants.map((c, k) => [c.variable.id, k]));
   const inputs = new Set(program.inputs.map((v) => v.id));
-  // A program output has an arena copy only for the loop that writes it; a loop reading it (written
-  // by another step into an array of its own) has none.
-  const addressOf = (v: Var, writes: boolean): number | null => {
+  const arrayOf = (v: Var, writes: boolean): TypedArray | undefined => {
     const k = constantIndex.get(v.id);
-    const fresh = plan.storage.get(v.id)?.kind === 'fresh';
-    const array =
-      k !== undefined
-        ? constants[k]
-        : inputs.has(v.id) || (fresh && writes)
-          ? staged.get(v.id)
-          : fresh
-            ? undefined
-            : views.get(v.id);
+    if (k !== undefined) return constants[k];
+    if (inputs.has(v.id)) return staged.get(v.id);
+    // A program output has an arena copy only for the loop that writes it; a loop reading it
+    // (written by another step into an array of its own) has none.
+    if (plan.storage.get(v.id)?.kind === 'fresh') return writes ? staged.get(v.id) : undefined;
+    return views.get(v.id);
+  };
+  const addressOf = (v: Var, writes: boolean): number | null => {
+    const array = arrayOf(v, writes);
     return array === undefined ? null : arena.address(array);
   };
   const clusters: Cluster[] = [];
@@ -335,9 +324,12 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
   const schedule = new Scheduler(program).run();
   const plan = planMemory(schedule);
   const pooled = [...plan.storage].filter(([, s]) => s.kind === 'pooled').map(([id]) => id);
-  const resident = arenaConstants(program, schedule);
+  const loopReads = clusterReads(schedule);
+  const resident = arenaConstants(program, schedule, loopReads);
   const residentVars = resident.map((c) => c.variable);
-  const staging = [...clusterInputs(program, schedule), ...clusterOutputs(schedule, plan)];
+  const loopInputs = program.inputs.filter((v) => loopReads.has(v.id));
+  const loopOutputs = clusterOutputs(schedule, plan);
+  const staging = [...loopInputs, ...loopOutputs];
   const arena = matmulArena(schedule, plan, totalArenaBytes(residentVars) + totalArenaBytes(staging));
   const constants = constantArrays(program, resident, arena, plan);
   const staged =
@@ -350,8 +342,8 @@ export function compileArrayProgram(program: Program, compile: (p: Program) => R
     schedule.steps.flatMap((s, i) => (s.kind === 'cluster' && lanes.has(s.cluster) ? plan.writes[i] : [])),
   );
   const copies: LaneCopies = {
-    inputs: clusterInputs(program, schedule).filter((v) => laneReads.has(v.id)),
-    outputs: clusterOutputs(schedule, plan).filter((v) => laneWrites.has(v)),
+    inputs: loopInputs.filter((v) => laneReads.has(v.id)),
+    outputs: loopOutputs.filter((v) => laneWrites.has(v)),
   };
   const { source, tables } = generate(program, schedule, plan, pooled, compile, arena, lanes, copies);
   const url = `\n//# sourceURL=liouville-jit-arrays-${programCount++}.js`;
