@@ -1,5 +1,13 @@
 import type { Tensor } from '@liouville/linalg';
-import { type AnyEquation, type Equation, type LoopEquation, type Program, type Var, isLoop } from './ir.js';
+import {
+  type AnyEquation,
+  type Equation,
+  type LoopEquation,
+  type Program,
+  type Var,
+  isLoop,
+  neededValues,
+} from './ir.js';
 import { newVar } from './staging.js';
 
 /**
@@ -56,18 +64,6 @@ interface Rewritten {
   readonly before: Equation[];
   readonly constants: { variable: Var; value: Tensor }[];
   readonly loop: LoopEquation;
-}
-
-/** Ids of the values a program's outputs need (its body is not yet rid of dead code here). */
-function liveValues(program: Program): Set<number> {
-  const live = new Set(program.outputs.map((v) => v.id));
-  for (let i = program.equations.length - 1; i >= 0; i--) {
-    const e = program.equations[i];
-    const outs = isLoop(e) ? e.outs : [e.out];
-    if (!outs.some((v) => live.has(v.id))) continue;
-    for (const v of isLoop(e) ? [...e.init, ...e.free] : e.inputs) live.add(v.id);
-  }
-  return live;
 }
 
 function rewriteLoop(loop: LoopEquation): Rewritten | null {
@@ -140,7 +136,8 @@ function rewriteLoop(loop: LoopEquation): Rewritten | null {
       varies: known.some((x) => x.varies),
     });
   }
-  const needed = liveValues(body);
+  // The body is not yet rid of dead code here: only what its outputs need counts.
+  const needed = neededValues(body.equations, body.outputs);
   const reused: { value: Var; next: Var }[] = [];
   for (const e of body.equations) {
     if (isLoop(e) || !EXPENSIVE.has(e.primitive) || !needed.has(e.out.id)) continue;
@@ -156,12 +153,11 @@ function rewriteLoop(loop: LoopEquation): Rewritten | null {
   for (const [i, v] of body.inputs.slice(carries).entries()) outer.set(v.id, loop.free[i]);
   const before: Equation[] = [];
   const constants: { variable: Var; value: Tensor }[] = [];
-  // The equations the reused values need, found backwards, then copied forwards (dependency order).
-  const wanted = new Set(reused.map(({ value }) => value.id));
-  for (let i = body.equations.length - 1; i >= 0; i--) {
-    const e = body.equations[i];
-    if (!isLoop(e) && wanted.has(e.out.id)) for (const v of e.inputs) wanted.add(v.id);
-  }
+  // The equations the reused values need (none is a loop's), copied in dependency order.
+  const wanted = neededValues(
+    body.equations,
+    reused.map(({ value }) => value),
+  );
   for (const c of body.constants) {
     if (!wanted.has(c.variable.id)) continue;
     const variable = newVar(c.variable.shape, c.variable.dtype);

@@ -65,6 +65,16 @@ export function equationOutputs(equation: AnyEquation): readonly Var[] {
   return isLoop(equation) ? equation.outs : [equation.out];
 }
 
+/** Ids of the values `roots` need through `equations` (in dependency order): the roots and everything they are computed from. */
+export function neededValues(equations: readonly AnyEquation[], roots: readonly Var[]): Set<number> {
+  const live = new Set(roots.map((v) => v.id));
+  for (let i = equations.length - 1; i >= 0; i--) {
+    const eq = equations[i];
+    if (equationOutputs(eq).some((v) => live.has(v.id))) for (const v of equationInputs(eq)) live.add(v.id);
+  }
+  return live;
+}
+
 const DTYPE_NAMES: Record<DType, string> = { float64: 'f64', float32: 'f32' };
 
 /** A short type such as f64[3,2]. */

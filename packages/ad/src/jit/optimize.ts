@@ -6,8 +6,9 @@ import {
   type LoopEquation,
   type Program,
   type Var,
-  equationInputs,
+  equationOutputs,
   isLoop,
+  neededValues,
 } from './ir.js';
 
 /**
@@ -68,16 +69,8 @@ function eliminateCommonSubexpressions(program: Program): Program {
 }
 
 function eliminateDeadCode(program: Program): Program {
-  const live = new Set<number>(program.outputs.map((v) => v.id));
-  const kept: AnyEquation[] = [];
-  for (let i = program.equations.length - 1; i >= 0; i--) {
-    const eq = program.equations[i];
-    const outs = isLoop(eq) ? eq.outs : [eq.out];
-    if (!outs.some((v) => live.has(v.id))) continue;
-    for (const v of equationInputs(eq)) live.add(v.id);
-    kept.push(eq);
-  }
-  kept.reverse();
+  const live = neededValues(program.equations, program.outputs);
+  const kept = program.equations.filter((eq) => equationOutputs(eq).some((v) => live.has(v.id)));
   const constants = program.constants.filter((c) => live.has(c.variable.id));
   return { ...program, constants, equations: kept };
 }
