@@ -4,9 +4,9 @@ import type { BinaryPrimitive, ComparisonPrimitive, UnaryPrimitive } from '../pr
 /**
  * The per-element arithmetic of the elementwise primitives, as JavaScript expressions in `x`
  * (and `y`): the same expressions as the eager kernels of @liouville/linalg (elementwise.ts), so
- * compiled and eager code compute the same bits. tanh calls linalg's `tanhOf`, which the
- * scalar backend's generated function receives as the parameter `T`. Built only from these fixed strings and the
- * compiler's own identifiers and numbers, never from user input.
+ * compiled and eager code compute the same bits. tanh, sin and cos call linalg's own functions,
+ * which generated code receives as parameters (`T`, `T32`, `sinOf`, `cosOf`). Built only from
+ * these fixed strings and the compiler's own identifiers and numbers, never from user input.
  */
 export const UNARY: Readonly<Record<UnaryPrimitive, (x: string) => string>> = {
   neg: (x) => `-${x}`,
@@ -29,6 +29,11 @@ export const UNARY: Readonly<Record<UnaryPrimitive, (x: string) => string>> = {
   softplus: (x) => `Math.max(${x}, 0) + Math.log1p(Math.exp(-Math.abs(${x})))`,
   relu: (x) => `(${x} > 0 ? ${x} : 0)`,
   heaviside: (x) => `(${x} > 0 ? 1 : 0)`,
+};
+
+/** Where float32 differs: float32 tanh is linalg's tanhOf32 (received as T32), not tanhOf rounded. */
+export const FLOAT32_UNARY: Readonly<Partial<Record<UnaryPrimitive, (x: string) => string>>> = {
+  tanh: (x) => `T32(${x})`,
 };
 
 /** Binary elementwise primitives and comparisons (see UNARY). */

@@ -1,7 +1,7 @@
 import { type Tensor, type TypedArray, broadcastShapes, shapesEqual, sizeOf, stridesOf } from '@liouville/linalg';
 import type { BinaryPrimitive, ComparisonPrimitive, UnaryPrimitive } from '../primitives.js';
 import { rules } from '../rules/index.js';
-import { BINARY, MUL_ADD, UNARY, binaryDType, literal, stored } from './expressions.js';
+import { BINARY, FLOAT32_UNARY, MUL_ADD, UNARY, binaryDType, literal, stored } from './expressions.js';
 import { broadcastMap, concatMap, padMap, reductionGroups, sliceMap, transposeMap } from './indexing.js';
 import { type Equation, type LoopEquation, type Program, type Var, isLoop, tensorOf } from './ir.js';
 
@@ -195,8 +195,7 @@ const fallback: Emit = (emitter, eq) => {
 const unary =
   (primitive: UnaryPrimitive): Emit =>
   (emitter, eq) => {
-    // float32 tanh is its own function (linalg's tanhOf32, received as T32), not tanhOf rounded.
-    const template = primitive === 'tanh' && eq.out.dtype === 'float32' ? (x: string) => `T32(${x})` : UNARY[primitive];
+    const template = (eq.out.dtype === 'float32' ? FLOAT32_UNARY[primitive] : undefined) ?? UNARY[primitive];
     emitter.compute(eq.out, emitter.elems(eq.inputs[0]).map(template));
   };
 

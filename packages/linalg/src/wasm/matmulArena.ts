@@ -70,7 +70,7 @@ export class MatmulArena {
   }
 
   /**
-   * out[i] = tanh(x[i]) on the arena's kernel (the bits of tanhOf): arrays of the arena in place,
+   * out[i] = tanh(x[i]) on the arena's kernel (the bits of tanhOf, tanhOf32 in float32): arrays of the arena in place,
    * others through its scratch; false, computing nothing, when the scratch is too small for them.
    */
   tanh(dtype: DType, x: TypedArray, out: TypedArray): boolean {
