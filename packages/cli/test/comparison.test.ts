@@ -53,6 +53,8 @@ describe('reproduce --models', () => {
     const { code, out } = await run(argv, cwd);
     expect(code).toBe(0);
     expect(out).toMatch(/ {2}paper \(Table 1\)\s+\d\.\d\de-\d ± \d\.\d\de-\d\s+—/);
+    // The D-HNN authors trained on central differences: their figures appear only with --targets central.
+    expect(out).not.toMatch(/D-HNN authors/);
   });
 
   test('--targets central trains and tests every model on central differences of the measured states', async () => {
@@ -71,6 +73,9 @@ describe('reproduce --models', () => {
     const forward = splitLoss(model, params, data.test).mean;
     expect(Math.abs(forward - central)).toBeGreaterThan(1e-3 * central);
     expect(task.summary.baseline.testLoss.mean).toBeCloseTo(central, 12);
+    // Beside our energy figure, the one the D-HNN authors report for the same protocol (dhnnAuthors.ts).
+    expect(out).toMatch(/ {2}D-HNN authors \(Sosanya & Greydanus\)\s+1\.17e-3 ± 1\.06e-4\s+1\.07e-3 ± 1\.06e-4/);
+    expect(task.dhnnAuthors).toEqual({ baseline: [1.167e-3, 1.06e-4], dhnn: [1.0675e-3, 1.06e-4] });
     const paper = await run(['reproduce', '--task', 'real', '--targets', 'central', '--steps', '2'], cwd);
     expect(paper.code).toBe(EXIT_USAGE);
     expect(paper.err).toMatch(/--targets applies to a comparison of --models only/);

@@ -11,6 +11,7 @@ import { type ReferenceFile, loadReferenceFile } from '../reference.js';
 import { RESULTS_FORMAT, RESULTS_VERSION, type SeedSummary, summarise } from '../results.js';
 import { DATA_SOURCES, type DataOrigin, type DataSource } from '../tasks.js';
 import { modelMetaOf } from '../training.js';
+import { dhnnAuthorsEnergy } from './dhnnAuthors.js';
 import { type ModelFigures, evaluateModel } from './evaluate.js';
 import { type ComparisonModel, parseModels, trainComparisonModel } from './models.js';
 import { type ComparisonTaskResult, comparisonTable } from './table.js';
@@ -171,6 +172,7 @@ function runTask(
     summary,
     failures,
     paper,
+    dhnnAuthors: dhnnAuthorsEnergy(task.name, o.targets, o.models),
     seeds,
   };
 }

@@ -23,6 +23,8 @@ export interface ComparisonTaskResult {
   readonly failures: Readonly<Record<string, readonly string[]>>;
   /** The paper's Table 1 figures of the baseline and the HNN, when the task is one of the paper's. */
   readonly paper: Readonly<Record<string, { readonly test: Pair; readonly energy: Pair }>>;
+  /** The D-HNN authors' energy figures per model, where the run matches their setup (dhnnAuthors.ts). */
+  readonly dhnnAuthors?: Readonly<Record<string, Pair>>;
   /** Per seed, model → every figure and the saved parameters. */
   readonly seeds: readonly unknown[];
 }
@@ -58,7 +60,8 @@ function layout(rows: string[][]): string {
 
 /**
  * One table per task: a column per model, rows for the test loss, the energy figure and the rollout
- * errors (each followed by the paper's figure where Table 1 has one), and the learned dissipation.
+ * errors (each followed by the paper's figure where Table 1 has one, and the energy by the D-HNN
+ * authors' where the run matches their setup), and the learned dissipation.
  */
 export function comparisonTable(result: ComparisonTaskResult): string {
   const { models, summary, paper } = result;
@@ -76,6 +79,9 @@ export function comparisonTable(result: ComparisonTaskResult): string {
   if (hasPaper) rows.push(paperRow('test'));
   rows.push(row(result.energyLabel, 'energy'));
   if (hasPaper) rows.push(paperRow('energy'));
+  const authors = result.dhnnAuthors ?? {};
+  if (Object.keys(authors).length > 0)
+    rows.push(['  D-HNN authors (Sosanya & Greydanus)', ...models.map((m) => paperCell(authors[m]))]);
   for (const h of result.horizons) rows.push(row(`rollout error at t = ${h}`, `rollout@${h}`));
   if (models.includes('dhnn') || models.includes('dhnn-fd')) {
     const truth = result.damping === undefined ? '' : ` (true γ = ${result.damping})`;
