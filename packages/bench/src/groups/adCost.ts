@@ -5,7 +5,7 @@
 // a gradient (Pearlmutter, Neural Comput. 6(1), 1994). Targets from the foundation issue: for the
 // large cases, grad ≤ 3× and hvp ≤ 6× the function's own cost.
 import { type Value, grad, hvp, jit, mul, sin, square, sum } from '@liouville/ad';
-import { type Tensor, randomKey, randomNormal, splitKey, tensor } from '@liouville/linalg';
+import { type Tensor, matmulInto, randomKey, randomNormal, splitKey, tensor } from '@liouville/linalg';
 import { type MlpParams, mlp } from '@liouville/nn';
 import { type Case, type Claim, type Group, defineCase, defineGroup } from '../harness.js';
 import { type SinSquareProblem, jaxPair, plainPair, tfjsPair, torchRows } from '../peers/adCostPeers.js';
@@ -126,6 +126,29 @@ function mlpInputs(): MlpInputs {
   return { f: (p) => sum(net.apply(p, x)), params, direction };
 }
 
+/**
+ * The matrix products no forward-over-reverse hvp of this f can avoid, alone: f has one product of
+ * 750×200 by 200×200 (the hidden layer), its gradient two more of that size (δ·Wᵀ and hᵀ·δ), and
+ * the hvp carries a tangent through all three, each tangent product (A + εȦ)(B + εḂ) costing two
+ * more, Ȧ·B and A·Ḃ: nine products of 750·200·200 multiply-adds, in the shapes of those three
+ * (the transposes materialized, as eager code does). The other layers' products are 100–200×
+ * smaller. The ratio of this row is the floor of the hvp row's.
+ */
+function hvpProductsFloor(): () => void {
+  const [batch, width] = [BATCH, SIZES[1]];
+  const h = tensor(uniformArray(batch * width, 21), [batch, width]);
+  const w = tensor(uniformArray(width * width, 22), [width, width]);
+  const hT = tensor(uniformArray(batch * width, 23), [width, batch]);
+  const [hidden, square] = [new Float64Array(batch * width), new Float64Array(width * width)];
+  return () => {
+    for (let i = 0; i < 3; i++) {
+      matmulInto(h, w, hidden);
+      matmulInto(h, w, hidden);
+      matmulInto(hT, h, square);
+    }
+  };
+}
+
 /** grad/f and hvp/f for the sum of the outputs of an MLP over a batch, with respect to the parameters. */
 const mlpGroup: Group = defineGroup({
   name: 'ad-cost mlp',
@@ -145,6 +168,12 @@ const mlpGroup: Group = defineGroup({
       fn: ({ f, params, direction }) => hvp(f, params, direction),
       claim: HVP_CLAIM,
       note: 'v random normal',
+    }),
+    defineCase({
+      name: 'hvp’s 9 hidden-layer products alone',
+      setup: hvpProductsFloor,
+      fn: (multiply) => multiply(),
+      note: 'the products of 750×200×200 that forward-over-reverse cannot avoid (3 for f and its gradient, each with 2 tangent products): the hvp row’s floor',
     }),
   ],
 });
