@@ -146,6 +146,63 @@ def sin_square_task(req):
     return fn, (lambda: {"values": fn().reshape(-1)[:8].tolist(), "sum": float(fn().sum())})
 
 
+def mlp_sum(params, x):
+    """Sum over the batch of an MLP's outputs, in Liouville's layout (h @ W + b; tanh between layers)."""
+    layers = len([name for name in params if name.startswith("W")])
+    h = x
+    for i in range(layers):
+        h = h @ params[f"W{i}"]
+        if f"b{i}" in params:
+            h = h + params[f"b{i}"]
+        if i < layers - 1:
+            h = torch.tanh(h)
+    return h.sum()
+
+
+def mlp_task(req):
+    """The ad-cost MLP: f(θ), its parameter gradient, or H·v in parameter space (double backward or functorch)."""
+    dtype = req["dtype"]
+    names = sorted(req["params"])
+    params = tuple(array(req["params"][name], dtype) for name in names)
+    direction = tuple(array(req["direction"][name], dtype) for name in names)
+    x = array(req["x"], dtype)
+    f = lambda ps: mlp_sum(dict(zip(names, ps)), x)
+    kind = req["kind"]
+    tracked = tuple(p.clone().requires_grad_(True) for p in params)
+    if kind == "f":
+        fn = lambda: f(params)
+    elif kind == "grad":
+        fn = lambda: torch.autograd.grad(f(tracked), tracked)
+    elif kind == "hvp-reverse":
+
+        def fn():
+            g = torch.autograd.grad(f(tracked), tracked, create_graph=True)
+            # The last bias's gradient is a constant (the batch size), with no graph: it is left
+            # out of the second pass, and parameters it reaches nothing for get zeros, as
+            # torch.autograd.functional.hvp does.
+            live = [(gi, vi) for gi, vi in zip(g, direction) if gi.requires_grad]
+            hv = torch.autograd.grad(
+                [gi for gi, _ in live], tracked, grad_outputs=[vi for _, vi in live], allow_unused=True
+            )
+            return tuple(torch.zeros_like(p) if h is None else h for p, h in zip(tracked, hv))
+
+    elif kind == "hvp-forward":
+        if functorch is None:
+            raise RuntimeError("functorch is not available")
+        grad_f = functorch.grad(f)
+        fn = lambda: functorch.jvp(grad_f, (params,), (direction,))[1]
+    else:
+        raise ValueError(f"unknown kind {kind}")
+
+    def check():
+        out = fn()
+        if kind == "f":
+            return {"value": float(out)}
+        return {"values": {name: t.detach().reshape(-1).tolist() for name, t in zip(names, out)}}
+
+    return fn, check
+
+
 def chain_task(req):
     """The ad-overhead chain: `ops` elementwise ops (x*a, +b) on shape [3], then a sum, at one AD level."""
     dtype = req["dtype"]
@@ -199,7 +256,13 @@ def chain_task(req):
     return fn, (lambda: {"values": fn().reshape(-1).tolist()})
 
 
-TASKS = {"hnn": hnn_task, "matmul": matmul_task, "sinSquare": sin_square_task, "chain": chain_task}
+TASKS = {
+    "hnn": hnn_task,
+    "matmul": matmul_task,
+    "sinSquare": sin_square_task,
+    "mlp": mlp_task,
+    "chain": chain_task,
+}
 
 
 def main():

@@ -3,11 +3,20 @@
 // reasons printed in the tables are facts this file checks. PyTorch tests run only where Debian's
 // python3-torch is installed (apt-get install python3-torch); nothing here needs it.
 import { pendulum } from '@liouville/hamiltonian';
-import { matmul, tensor } from '@liouville/linalg';
+import { type Tensor, matmul, tensor } from '@liouville/linalg';
+import { grad, hvp, primalTensor } from '@liouville/ad';
 import { describe, expect, test } from 'vitest';
 import { filled, uniformArray } from '../src/groups/deterministic.js';
 import { PENDULUM_RUN, adPendulum, energyError, liouvilleRunner, plainRunner } from '../src/groups/leapfrogAd.js';
-import { type SinSquareProblem, jaxPair, plainSinSquareHvp, tfjsPair, torchRows } from '../src/peers/adCostPeers.js';
+import {
+  type SinSquareProblem,
+  jaxPair,
+  plainSinSquareHvp,
+  tfjsPair,
+  torchMlpRows,
+  torchRows,
+} from '../src/peers/adCostPeers.js';
+import { MLP_PROBLEM, mlpInputs } from '../src/groups/adCost.js';
 import { GRADIENT_TOLERANCE, gradientError, jaxHnnLoop, tfjsHnnLoop, torchHnnTask } from '../src/peers/hnnPeers.js';
 import { jaxArray, jaxjs } from '../src/peers/jaxjs.js';
 import { jaxLeapfrog, tfjsLeapfrog } from '../src/peers/leapfrogPeers.js';
@@ -121,6 +130,35 @@ describe('ad-cost peers', () => {
     const error = Math.max(...Array.from(xs, (xi, i) => Math.abs(out[i] - Math.sin(xi))));
     expect(error).toBeLessThan(1e-6);
     expect(error).toBeGreaterThan(1e-12); // the note in the tables (JAXJS_FLOAT64_TRANSCENDENTALS) rests on this
+  });
+});
+
+describe('ad-cost MLP peers', () => {
+  test.skipIf(!hasTorch)('PyTorch’s f, parameter gradient and H·v (both ways) equal Liouville’s', async () => {
+    const { f, params, direction } = mlpInputs();
+    const [fRow, gradRow, reverse, forward] = torchMlpRows(MLP_PROBLEM);
+    const answer = async <T>(row: Case) => {
+      const state = (await row.setup?.()) as { peer: { check: <U>(id: number) => U }; id: number };
+      return state.peer.check<T>(state.id);
+    };
+    const ours = primalTensor(f(params)) as Tensor;
+    const { value } = await answer<{ value: number }>(fRow);
+    // One sum of 750 outputs of two float64 layers: the libraries' orders of summation differ, so
+    // they agree to a few ulps of the terms' magnitudes, not bit for bit.
+    expect(Math.abs(value - ours.data[0])).toBeLessThan(1e-10 * Math.max(1, Math.abs(ours.data[0])));
+    const expectations: [Case, Record<string, Tensor>][] = [
+      [gradRow, grad(f)(params) as Record<string, Tensor>],
+      [reverse, hvp(f, params, direction) as Record<string, Tensor>],
+      [forward, hvp(f, params, direction) as Record<string, Tensor>],
+    ];
+    for (const [row, expected] of expectations) {
+      const { values } = await answer<{ values: Record<string, number[]> }>(row);
+      expect(Object.keys(values).sort()).toEqual(Object.keys(expected).sort());
+      // Sums over the batch of 750 and the hidden width of 200 in different orders: float64
+      // rounding bounds the difference by about n·ε relative to the largest entry, n ≤ 1000.
+      for (const name of Object.keys(expected))
+        expect(relativeError(values[name], expected[name].data)).toBeLessThan(1e-12);
+    }
   });
 });
 

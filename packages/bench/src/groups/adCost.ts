@@ -8,7 +8,15 @@ import { type Value, grad, hvp, jit, mul, sin, square, sum } from '@liouville/ad
 import { type Tensor, matmulInto, randomKey, randomNormal, splitKey, tensor } from '@liouville/linalg';
 import { type MlpParams, mlp } from '@liouville/nn';
 import { type Case, type Claim, type Group, defineCase, defineGroup } from '../harness.js';
-import { type SinSquareProblem, jaxPair, plainPair, tfjsPair, torchRows } from '../peers/adCostPeers.js';
+import {
+  type MlpProblem,
+  type SinSquareProblem,
+  jaxPair,
+  plainPair,
+  tfjsPair,
+  torchMlpRows,
+  torchRows,
+} from '../peers/adCostPeers.js';
 import { TFJS_NO_FLOAT64, TFJS_NO_FORWARD } from '../peers/tfjs.js';
 import { unavailableCase } from '../unavailable.js';
 import { uniformArray } from './deterministic.js';
@@ -106,14 +114,15 @@ function vectorGroup(n: number, label: string, claims: boolean, budgetMs: number
 const BATCH = 750;
 const SIZES = [2, 200, 200, 1];
 
-interface MlpInputs {
+export interface MlpInputs {
   f: (params: MlpParams<Value>) => Value;
   params: MlpParams;
   direction: MlpParams;
+  x: Tensor;
 }
 
 /** The network, its parameters, a batch of inputs, and a random unit-variance direction in parameter space. */
-function mlpInputs(): MlpInputs {
+export function mlpInputs(): MlpInputs {
   const net = mlp({ sizes: SIZES, activation: 'tanh' });
   const [paramKey, directionKey] = splitKey(randomKey(7), 2);
   const params = net.init(paramKey);
@@ -123,8 +132,11 @@ function mlpInputs(): MlpInputs {
     direction[name] = randomNormal(keys[i], params[name].shape);
   });
   const x = tensor(uniformArray(BATCH * SIZES[0], 13), [BATCH, SIZES[0]]);
-  return { f: (p) => sum(net.apply(p, x)), params, direction };
+  return { f: (p) => sum(net.apply(p, x)), params, direction, x };
 }
+
+/** The same MLP, parameters, direction and batch for the peers. */
+export const MLP_PROBLEM: MlpProblem = { inputs: mlpInputs };
 
 /**
  * The matrix products no forward-over-reverse hvp of this f can avoid, alone: f has one product of
@@ -175,6 +187,7 @@ const mlpGroup: Group = defineGroup({
       fn: (multiply) => multiply(),
       note: 'the products of 750×200×200 that forward-over-reverse cannot avoid (3 for f and its gradient, each with 2 tangent products): the hvp row’s floor',
     }),
+    ...torchMlpRows(MLP_PROBLEM),
   ],
 });
 

@@ -175,3 +175,58 @@ export function torchRows(problem: SinSquareProblem): Case[] {
     ),
   ];
 }
+
+/** The ad-cost MLP's inputs as plain arrays: parameters and direction by name, and the batch. */
+export interface MlpProblem {
+  inputs: () => {
+    params: Readonly<Record<string, { data: ArrayLike<number>; shape: readonly number[] }>>;
+    direction: Readonly<Record<string, { data: ArrayLike<number>; shape: readonly number[] }>>;
+    x: { data: ArrayLike<number>; shape: readonly number[] };
+  };
+}
+
+function wireNamed(
+  named: Readonly<Record<string, { data: ArrayLike<number>; shape: readonly number[] }>>,
+): Record<string, ReturnType<typeof wireArray>> {
+  return Object.fromEntries(Object.entries(named).map(([name, t]) => [name, wireArray(t.data, t.shape)]));
+}
+
+function torchMlpSetup(problem: MlpProblem, kind: string): () => TorchTask {
+  return () => {
+    const { params, direction, x } = problem.inputs();
+    const wired = { params: wireNamed(params), direction: wireNamed(direction), x: wireArray(x.data, x.shape) };
+    return torchTask({ task: 'mlp', kind, dtype: 'float64', ...wired });
+  };
+}
+
+/**
+ * PyTorch float64 on the ad-cost MLP: f(θ), its parameter gradient and H·v two ways, each compared
+ * with PyTorch's own f — the cost of its derivatives in units of its function, beside ours.
+ */
+export function torchMlpRows(problem: MlpProblem): Case[] {
+  const f = 'PyTorch float64: f(θ)';
+  const row = (name: string, kind: string, note: string): Case =>
+    defineCase({
+      name,
+      peer: 'PyTorch',
+      setup: torchMlpSetup(problem, kind),
+      fn: torchCall,
+      timed: torchTimed,
+      relativeTo: f,
+      note,
+    });
+  return [
+    row(f, 'f', '1 thread; timed in the Python process'),
+    row('PyTorch float64: grad(f)(θ)', 'grad', 'torch.autograd.grad'),
+    row(
+      'PyTorch float64: hvp, double backward',
+      'hvp-reverse',
+      'autograd.grad(create_graph=True) twice, as torch.autograd.functional.hvp',
+    ),
+    row(
+      'PyTorch float64: hvp, functorch jvp(grad)',
+      'hvp-forward',
+      'forward over reverse (functorch, shipped with PyTorch 1.13)',
+    ),
+  ];
+}
