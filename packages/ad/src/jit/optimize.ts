@@ -1,5 +1,6 @@
 import type { Tensor } from '@liouville/linalg';
 import { reuseCarriedValues } from './carried.js';
+import { simplifyAlgebra } from './simplify.js';
 import {
   type AnyEquation,
   type Equation,
@@ -13,6 +14,7 @@ import {
 
 /**
  * Program simplifications that never change a bit of the result:
+ * - algebraic identities of signs and unit factors, exact in IEEE 754 (simplify.ts);
  * - constants with the same dtype, shape and (few) values become one;
  * - common subexpressions: the same primitive on the same variables with the same parameters is
  *   computed once (derivative rules recompute f'(x) at several levels);
@@ -21,7 +23,7 @@ import {
  *   (carried.ts; the body's copy then dies here).
  */
 export function optimize(program: Program): Program {
-  return eliminateDeadCode(eliminateCommonSubexpressions(reuseCarriedValues(program)));
+  return eliminateDeadCode(eliminateCommonSubexpressions(reuseCarriedValues(simplifyAlgebra(program))));
 }
 
 /** Constants up to this many elements are compared by value (larger ones by identity). */
