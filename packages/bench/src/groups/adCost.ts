@@ -164,15 +164,18 @@ function hvpProductsFloor(): () => void {
 /** grad/f and hvp/f for the sum of the outputs of an MLP over a batch, with respect to the parameters. */
 const mlpGroup: Group = defineGroup({
   name: 'ad-cost mlp',
-  description: `f(θ) = sum of the outputs of an MLP ${SIZES.join('→')} (tanh) on a batch of ${BATCH}, float64; derivatives with respect to the parameters θ.`,
+  description: `f(θ) = sum of the outputs of an MLP ${SIZES.join('→')} (tanh) on a batch of ${BATCH}, float64; derivatives with respect to the parameters θ. PyTorch's rows are compared, round by round, with PyTorch's own f (the column time / reference, and the chart): the cost of its derivatives in units of its f, timed inside the Python process in the same rounds.`,
   budgetMs: 5000,
-  baseline: defineCase({ name: 'f(θ)', setup: mlpInputs, fn: ({ f, params }) => f(params) }),
+  chart: 'relative',
+  compareLabel: 'own f',
+  baseline: defineCase({ name: 'f(θ)', setup: mlpInputs, fn: ({ f, params }) => f(params), relativeTo: 'f(θ)' }),
   cases: [
     defineCase({
       name: 'grad(f)(θ)',
       setup: mlpInputs,
       fn: ({ f, params }) => grad(f)(params),
       claim: GRAD_CLAIM,
+      relativeTo: 'f(θ)',
     }),
     defineCase({
       name: 'hvp(f, θ, v)',
@@ -180,11 +183,13 @@ const mlpGroup: Group = defineGroup({
       fn: ({ f, params, direction }) => hvp(f, params, direction),
       claim: HVP_CLAIM,
       note: 'v random normal',
+      relativeTo: 'f(θ)',
     }),
     defineCase({
       name: 'hvp’s 9 hidden-layer products alone',
       setup: hvpProductsFloor,
       fn: (multiply) => multiply(),
+      relativeTo: 'f(θ)',
       note: 'the products of 750×200×200 that forward-over-reverse cannot avoid (3 for f and its gradient, each with 2 tangent products): the hvp row’s floor',
     }),
     ...torchMlpRows(MLP_PROBLEM),
