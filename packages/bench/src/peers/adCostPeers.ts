@@ -148,21 +148,20 @@ function torchSetup(problem: SinSquareProblem, kind: string): () => TorchTask {
   };
 }
 
-/** PyTorch float64 f, and H·v two ways: double backward (torch.autograd) and functorch's jvp of grad. */
-export function torchRows(problem: SinSquareProblem): Case[] {
-  const f = 'PyTorch float64: f';
-  const row = (name: string, kind: string, note?: string): Case =>
-    defineCase({
-      name,
-      peer: 'PyTorch',
-      setup: torchSetup(problem, kind),
-      fn: torchCall,
-      timed: torchTimed,
-      relativeTo: f,
-      ...(note ? { note } : {}),
-    });
+/**
+ * PyTorch float64 rows: f, any `extra` rows, and H·v two ways, double backward (torch.autograd)
+ * and functorch's jvp of grad; each compared with PyTorch's own f.
+ */
+function torchCostRows(
+  f: string,
+  setupFor: (kind: string) => () => TorchTask,
+  extra: readonly (readonly [name: string, kind: string, note: string])[] = [],
+): Case[] {
+  const row = (name: string, kind: string, note: string): Case =>
+    defineCase({ name, peer: 'PyTorch', setup: setupFor(kind), fn: torchCall, timed: torchTimed, relativeTo: f, note });
   return [
     row(f, 'f', '1 thread; timed in the Python process'),
+    ...extra.map(([name, kind, note]) => row(name, kind, note)),
     row(
       'PyTorch float64: hvp, double backward',
       'hvp-reverse',
@@ -174,6 +173,11 @@ export function torchRows(problem: SinSquareProblem): Case[] {
       'forward over reverse (functorch, shipped with PyTorch 1.13)',
     ),
   ];
+}
+
+/** PyTorch float64 f, and H·v two ways: double backward (torch.autograd) and functorch's jvp of grad. */
+export function torchRows(problem: SinSquareProblem): Case[] {
+  return torchCostRows('PyTorch float64: f', (kind) => torchSetup(problem, kind));
 }
 
 /** The ad-cost MLP's inputs as plain arrays: parameters and direction by name, and the batch. */
@@ -204,29 +208,7 @@ function torchMlpSetup(problem: MlpProblem, kind: string): () => TorchTask {
  * with PyTorch's own f — the cost of its derivatives in units of its function, beside ours.
  */
 export function torchMlpRows(problem: MlpProblem): Case[] {
-  const f = 'PyTorch float64: f(θ)';
-  const row = (name: string, kind: string, note: string): Case =>
-    defineCase({
-      name,
-      peer: 'PyTorch',
-      setup: torchMlpSetup(problem, kind),
-      fn: torchCall,
-      timed: torchTimed,
-      relativeTo: f,
-      note,
-    });
-  return [
-    row(f, 'f', '1 thread; timed in the Python process'),
-    row('PyTorch float64: grad(f)(θ)', 'grad', 'torch.autograd.grad'),
-    row(
-      'PyTorch float64: hvp, double backward',
-      'hvp-reverse',
-      'autograd.grad(create_graph=True) twice, as torch.autograd.functional.hvp',
-    ),
-    row(
-      'PyTorch float64: hvp, functorch jvp(grad)',
-      'hvp-forward',
-      'forward over reverse (functorch, shipped with PyTorch 1.13)',
-    ),
-  ];
+  return torchCostRows('PyTorch float64: f(θ)', (kind) => torchMlpSetup(problem, kind), [
+    ['PyTorch float64: grad(f)(θ)', 'grad', 'torch.autograd.grad'],
+  ]);
 }
