@@ -86,16 +86,20 @@ function tensorOperands() {
     gradF: AD.grad(f),
     // Reverse over reverse: the gradient of x ↦ Σ ∇f(x), a Node of a Node on every operation.
     gradGradF: AD.grad((x: AD.Value) => AD.sum(AD.grad(f)(x))),
+    // Compiled (traced and compiled at the first call, in the warm-up): the chain and its gradient
+    // as straight-line code, with no per-operation cost left.
+    jitF: AD.jit(f),
+    jitGradF: AD.jit(AD.grad(f)),
   };
 }
 
 /** The Liouville row each peer row is compared with, by the level after ': ' in the peer row's name. */
 const OURS_BY_LEVEL: Record<string, string> = {
   plain: 'ad ops on Tensor',
-  'jit plain': 'ad ops on Tensor',
+  'jit plain': 'jit of the chain',
   jvp: 'jvp (Dual)',
   grad: 'grad (Node)',
-  'jit grad': 'grad (Node)',
+  'jit grad': 'jit of grad',
   'jvp of grad': 'jvp of grad (forward over reverse)',
   'grad of grad': 'grad of grad (reverse over reverse)',
 };
@@ -158,6 +162,18 @@ export const adOverheadGroup: Group = defineGroup({
       name: 'grad of grad (reverse over reverse)',
       setup: tensorOperands,
       fn: ({ x, gradGradF }) => gradGradF(x),
+    }),
+    defineCase({
+      name: 'jit of the chain',
+      setup: tensorOperands,
+      fn: ({ x, jitF }) => jitF(x),
+      note: 'compiled once: no per-operation cost left',
+    }),
+    defineCase({
+      name: 'jit of grad',
+      setup: tensorOperands,
+      fn: ({ x, jitGradF }) => jitGradF(x),
+      note: 'the gradient compiled once',
     }),
     ...torchChainRows(PEER_CHAIN),
     ...jaxChainRows(PEER_CHAIN),
