@@ -1,9 +1,10 @@
-import { Tensor } from '@liouville/linalg';
+import { Tensor, shapesEqual } from '@liouville/linalg';
 import { type AnyEquation, type Equation, type Program, type Var, isLoop } from './ir.js';
 import { newVar } from './staging.js';
 
 /**
- * Algebraic identities that hold for every value, applied before the other passes of `optimize`.
+ * Algebraic identities that hold for every value, applied before the other passes of `optimize`
+ * (to a loop's body when optimize recurses into it).
  * Derivative rules leave chains of signs and unit factors behind: d(1 − cos q)/dq traces as
  * (−1)·(−sin q), and the scalar backend would run each as one more dependent floating-point
  * operation in a loop's critical path. The rules:
@@ -29,7 +30,7 @@ export function simplifyAlgebra(program: Program): Program {
 
 /** Same dtype and shape: replacing one by the other changes no type. */
 function sameType(v: Var, w: Var): boolean {
-  return v.dtype === w.dtype && v.shape.length === w.shape.length && v.shape.every((d, i) => d === w.shape[i]);
+  return v.dtype === w.dtype && shapesEqual(v.shape, w.shape);
 }
 
 class Simplifier {
@@ -48,9 +49,8 @@ class Simplifier {
     const { program } = this;
     for (const eq of program.equations) {
       if (isLoop(eq)) {
-        const { init, free } = eq;
-        const body = simplifyAlgebra(eq.body);
-        this.equations.push({ ...eq, init: init.map(this.resolve), free: free.map(this.resolve), body });
+        // The body is simplified when optimize recurses into it (eliminateCommonSubexpressions).
+        this.equations.push({ ...eq, init: eq.init.map(this.resolve), free: eq.free.map(this.resolve) });
         continue;
       }
       const kept = this.simplified({ ...eq, inputs: eq.inputs.map(this.resolve) } as Equation);
