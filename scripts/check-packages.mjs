@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectTarball } from './package-checks.mjs';
+import { packArguments, packageName as workspacePackageName, pnpmCommand, publishableDirs } from './workspace.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
@@ -59,9 +60,7 @@ function finish() {
   process.exit(1);
 }
 
-// pnpm as the script was started (pnpm run sets npm_execpath), else through npx as the README says.
-const execPath = process.env.npm_execpath ?? '';
-const pnpm = /pnpm/.test(execPath) ? [process.execPath, execPath] : ['npx', '-y', 'pnpm@10'];
+const pnpm = pnpmCommand();
 // npm in the fresh project must not inherit the workspace's pnpm settings from the environment.
 const npmEnv = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_)/i.test(k) || /^npm_config_(registry|cache)$/i.test(k)),
@@ -74,18 +73,8 @@ const unpacked = join(work, 'unpacked');
 const project = join(work, 'project');
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
-const packageDirs = readdirSync(join(root, 'packages'), { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .filter((dir) => {
-    try {
-      return readJson(join(root, 'packages', dir, 'package.json')).private !== true;
-    } catch {
-      return false;
-    }
-  })
-  .sort();
-const packageName = (dir) => readJson(join(root, 'packages', dir, 'package.json')).name;
+const packageDirs = publishableDirs(root);
+const packageName = (dir) => workspacePackageName(root, dir);
 console.log(`publishable packages: ${packageDirs.map(packageName).join(', ')}`);
 
 stage('build (pnpm build, from empty dist folders)', () => {
@@ -96,8 +85,7 @@ stage('build (pnpm build, from empty dist folders)', () => {
 
 const inspected = [];
 stage('pack and inspect the tarballs', () => {
-  const filters = packageDirs.flatMap((dir) => ['--filter', packageName(dir)]);
-  run('pnpm pack', pnpm[0], [...pnpm.slice(1), '-r', ...filters, 'pack', '--pack-destination', tarballs], {
+  run('pnpm pack', pnpm[0], [...pnpm.slice(1), ...packArguments(root, tarballs)], {
     quiet: true,
   });
   for (const dir of packageDirs) {
