@@ -67,6 +67,14 @@ describe('main', () => {
       "unknown model 'mlp' (expected baseline, hnn, dhnn, lnn, srnn, hnn-fd, dhnn-fd)",
     ],
     [['train', '--task', 'spring', '--model', 'hnn', '--steps', '0'], '--steps must be an integer >= 1'],
+    [
+      ['train', '--task', 'pendulm', '--model', 'hnn'],
+      "unknown task 'pendulm' (expected spring, pendulum, real, two-body, three-body, damped-spring, double-pendulum)",
+    ],
+    [
+      ['train', '--task', 'two-body', '--model', 'dhnn'],
+      "model 'dhnn' trains on spring, pendulum, real, damped-spring, double-pendulum; got task 'two-body'",
+    ],
     [['reproduce', '--seeds', 'two'], "--seeds must be an integer in [1, 100], got 'two'"],
     [['reproduce', '--task', 'three-body', '--data', 'reference'], "no reference data for task 'three-body'"],
     [['reproduce', '--data', 'downloaded'], "unknown data source 'downloaded' (expected generated, reference)"],

@@ -35,12 +35,12 @@ export const reproduceSpec: CommandSpec = {
   summary:
     "Train the baseline and the HNN on the paper's tasks with the reference hyperparameters, measure losses and energy MSE as the reference analysis does, and write a table, results.json, the trained parameters and the plots.",
   synopsis:
-    '[--task TASK|all] [--seeds N] [--out DIR] [--steps N] [--data generated|reference] [--eval-trajectories N] [--jobs N] [--quick]',
+    '[--task TASK|all] [--seeds N] [--out DIR] [--steps N] [--data generated|reference] [--eval-trajectories N] [--jobs N] [--matmul-threads N] [--models LIST [--targets dataset|central] [--noise σ]] [--quick]',
   flags: {
     task: {
       type: 'string',
       value: 'TASK',
-      description: `${TASK_NAMES.join(', ')} or all (these five); or pixels, the pixel pendulum (frames rendered here, an autoencoder with a latent HNN; 10 000 steps take about two hours on two cores).`,
+      description: `${TASK_NAMES.join(', ')} or all (these five); or pixels, the pixel pendulum (frames rendered here, an autoencoder with a latent HNN; 10 000 steps take about 1¼ hours on two cores).`,
       defaultText: 'all',
     },
     seeds: {

@@ -21,6 +21,10 @@ export function isBeyondThePaper(task: string, model: string): boolean {
  */
 export function trainBeyond(io: CliIO, values: FlagValues, taskText: string, modelText: string): number {
   if (!(COMPARISON_TASKS as readonly string[]).includes(taskText)) {
+    const tasks = [...new Set<string>([...TASK_NAMES, ...COMPARISON_TASKS])];
+    if (!tasks.includes(taskText)) {
+      throw new UsageError(`unknown task '${taskText}' (expected ${tasks.join(', ')})`);
+    }
     throw new UsageError(`model '${modelText}' trains on ${COMPARISON_TASKS.join(', ')}; got task '${taskText}'`);
   }
   const [task] = parseComparisonTasks(taskText);

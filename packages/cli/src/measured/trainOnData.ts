@@ -69,7 +69,11 @@ function report(io: CliIO, kind: string, train: Estimate, test: Estimate, datase
   io.stdout(
     `test      ${`${f(test.mean)} ± ${test.error.toExponential(1)}`.padEnd(24)}${f(trivialMse(dataset, 'test'))}\n`,
   );
-  if (dataset.meta.momentum === 'velocity') io.stdout('note: p := velocity (--velocity): the learned H is in (q, q̇)\n');
+  if (dataset.meta.momentum === 'velocity') {
+    io.stdout(
+      `note: p := velocity (--velocity): the ${kind === 'baseline' ? 'learned field' : 'learned H'} is in (q, q̇)\n`,
+    );
+  }
 }
 
 /**
