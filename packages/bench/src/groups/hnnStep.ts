@@ -17,7 +17,10 @@ import { CaseUnavailableError, unavailableCase } from '../unavailable.js';
 
 export { HNN_BATCH, handSetup, hnnBatch, hnnSetup } from './hnnData.js';
 
-/** Median ms per step of the reference PyTorch 1.13 CPU code, 1 thread (REFERENCE.md): another run, not this one. */
+/**
+ * Median ms per step of the reference PyTorch 1.13 CPU code, 1 thread, from another run: the
+ * `microbenchmark_ms` of the reference data's hnn_reference_results.json ('minimal T=1').
+ */
 export const PYTORCH_REFERENCE_MS = { float64: 16.3, float32: 8.3 } as const;
 
 /** A training loop's state: parameters and optimiser state carried from one step to the next. */
@@ -61,7 +64,7 @@ function liouvilleCase(mode: InputGradientMode, dtype: DType): Case<LiouvilleSte
     name: `Liouville ${dtype}, input gradient ${mode}`,
     setup: liouvilleSetup(mode, dtype),
     fn: liouvilleHnnStep,
-    note: `PyTorch ${dtype} ${reference} ms in REFERENCE.md (another run)`,
+    note: `PyTorch ${dtype} ${reference} ms in hnn_reference_results.json (another run)`,
   });
 }
 
@@ -135,7 +138,7 @@ export const hnnStepGroup: Group = defineGroup({
     'Rows marked 2 threads: Liouville with its large matrix products shared by rows with a helper thread (useMatmulThreads(2)), ' +
     'PyTorch with torch.set_num_threads(2) and a 2-thread BLAS in a process of its own (OMP_WAIT_POLICY=PASSIVE). ' +
     'Rows marked fma: the matmul kernels with relaxed SIMD fused multiply-adds (useFusedMultiplyAdd, opt-in; bits machine-dependent). ' +
-    `For context, from another run (REFERENCE.md, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32.`,
+    `For context, from another run (hnn_reference_results.json, PyTorch 1.13 CPU, 1 thread): ${PYTORCH_REFERENCE_MS.float64} ms float64, ${PYTORCH_REFERENCE_MS.float32} ms float32.`,
   metric: { unit: 'steps/s', perOp: 1 },
   budgetMs: 2000,
   compareTo: (name) => {
