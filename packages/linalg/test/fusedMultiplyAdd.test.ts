@@ -251,16 +251,20 @@ describe('useFusedMultiplyAdd', () => {
       useMatmulThreads(2);
       await matmulThreadsReady();
       useFusedMultiplyAdd(true);
-      // 2²¹ multiply-adds and more are cut into chunks of rows shared with the helper thread.
-      const c = caseOf(dtype, [256, 160, 128], 11, true, false);
+      // 2²¹ multiply-adds and more are cut into chunks of rows shared with the helper thread; this
+      // one has 2²⁴ (a few ms of work on each side), so that the helper has time to wake up.
+      const c = caseOf(dtype, [512, 256, 128], 11, true, false);
       const arena = arenaFor(c);
       const fused = product(c);
       const before = helperJobCount();
       let split = false;
-      // The helper may leave a product to the caller when the machine is busy: a few tries.
-      for (let attempt = 0; attempt < 20 && !split; attempt++) {
+      // On a busy machine the helper may not be scheduled before the caller has taken every chunk
+      // (the product is then correct, on one thread): retry, yielding between tries so that it
+      // gets the processor back.
+      for (let attempt = 0; attempt < 50 && !split; attempt++) {
         expectSameBits(product(c, arena), fused);
         split = helperJobCount() > before;
+        if (!split) await new Promise((resolve) => setTimeout(resolve, 5));
       }
       expect(split).toBe(true);
       if (cpuHasFma) expect(differences(fused, naive(c))).toBeGreaterThan(0);
