@@ -19,7 +19,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectTarball } from './package-checks.mjs';
-import { packArguments, packageName as workspacePackageName, pnpmCommand, publishableDirs } from './workspace.mjs';
+import {
+  packArguments,
+  pnpmCommand,
+  publishableDirs,
+  removeBuildOutputs,
+  packageName as workspacePackageName,
+} from './workspace.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
@@ -78,8 +84,7 @@ const packageName = (dir) => workspacePackageName(root, dir);
 console.log(`publishable packages: ${packageDirs.map(packageName).join(', ')}`);
 
 stage('build (pnpm build, from empty dist folders)', () => {
-  // An incremental build keeps the outputs of deleted modules: the tarballs must hold only fresh ones.
-  for (const dir of packageDirs) rmSync(join(root, 'packages', dir, 'dist'), { recursive: true, force: true });
+  removeBuildOutputs(root);
   run('pnpm build', pnpm[0], [...pnpm.slice(1), 'build'], { quiet: true });
 });
 

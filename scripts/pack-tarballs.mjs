@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packArguments, pnpmCommand, publishableDirs } from './workspace.mjs';
+import { packArguments, pnpmCommand, removeBuildOutputs } from './workspace.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const destination = join(root, 'tarballs');
@@ -20,8 +20,7 @@ function run(args) {
   }
 }
 
-// An incremental build keeps the outputs of deleted modules: the tarballs must hold only fresh ones.
-for (const dir of publishableDirs(root)) rmSync(join(root, 'packages', dir, 'dist'), { recursive: true, force: true });
+removeBuildOutputs(root);
 run(['build']);
 rmSync(destination, { recursive: true, force: true });
 mkdirSync(destination);

@@ -1,5 +1,5 @@
 // The workspace as the packaging scripts see it: its publishable packages and how to call pnpm.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -17,6 +17,15 @@ export function publishableDirs(root) {
       }
     })
     .sort();
+}
+
+/**
+ * Removes every publishable package's dist/ before a build: an incremental build keeps the outputs
+ * of deleted modules, and a tarball must hold only fresh ones.
+ */
+export function removeBuildOutputs(root) {
+  for (const dir of publishableDirs(root))
+    rmSync(join(root, 'packages', dir, 'dist'), { recursive: true, force: true });
 }
 
 /** The npm name of the package in packages/<dir>. */

@@ -137,13 +137,18 @@ def sin_square_task(req):
             return torch.autograd.grad(g, xg, grad_outputs=v)[0]
 
     elif kind == "hvp-forward":
-        if functorch is None:
-            raise RuntimeError("functorch is not available")
-        grad_f = functorch.grad(sin_square_sum)
-        fn = lambda: functorch.jvp(grad_f, (x,), (v,))[1]
+        fn = forward_over_reverse_hvp(sin_square_sum, x, v)
     else:
         raise ValueError(f"unknown kind {kind}")
     return fn, (lambda: {"values": fn().reshape(-1)[:8].tolist(), "sum": float(fn().sum())})
+
+
+def forward_over_reverse_hvp(f, primal, tangent):
+    """H·v as functorch's jvp of grad: a function of no arguments, for the timed loop."""
+    if functorch is None:
+        raise RuntimeError("functorch is not available")
+    grad_f = functorch.grad(f)
+    return lambda: functorch.jvp(grad_f, (primal,), (tangent,))[1]
 
 
 def mlp_sum(params, x):
@@ -187,10 +192,7 @@ def mlp_task(req):
             return tuple(torch.zeros_like(p) if h is None else h for p, h in zip(tracked, hv))
 
     elif kind == "hvp-forward":
-        if functorch is None:
-            raise RuntimeError("functorch is not available")
-        grad_f = functorch.grad(f)
-        fn = lambda: functorch.jvp(grad_f, (params,), (direction,))[1]
+        fn = forward_over_reverse_hvp(f, params, direction)
     else:
         raise ValueError(f"unknown kind {kind}")
 

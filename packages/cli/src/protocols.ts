@@ -10,7 +10,8 @@ type OrbitGenerator = Extract<TaskEvaluation, { kind: 'orbits' }>['generate'];
  * How the energy MSE of each task is measured: the trajectories (start points, time spans,
  * solver tolerances) and the metrics taken along them. Each follows the reference analysis
  * notebooks (greydanus/hamiltonian-nn analyze-*.ipynb) as PROVENANCE.md and the `_about` of
- * hnn_reference_results.json in the reference data folder describe them; the corrected variants are reported beside, labelled.
+ * hnn_reference_results.json in the reference data folder describe them; the corrected variants
+ * are reported beside, labelled.
  */
 
 /** Trajectories integrated from start points: the truth by dopri5, the models by dopri5 or a symplectic method. */
