@@ -17,14 +17,14 @@ afterAll(() => cleanup(cwd));
 
 describe('reproduce --models --noise', () => {
   test('trains and tests on the task’s data generated at σ, and says so', async () => {
-    const argv = ['reproduce', '--task', 'damped-spring', '--models', 'dhnn', '--noise', '0', '--steps', '2'];
+    const argv = ['reproduce', '--task', 'damped-spring', '--models', 'dhnn', '--noise', '0.1', '--steps', '2'];
     const { code, out } = await run([...argv, '--eval-trajectories', '1', '--out', 'noise'], cwd);
     expect(code).toBe(0);
-    expect(out).toMatch(/generated data, noise σ = 0, 2 steps/);
+    expect(out).toMatch(/generated data, noise σ = 0\.1, 2 steps/);
     const task = JSON.parse(readFileSync(join(cwd, 'noise', 'results.json'), 'utf8')).comparisons['damped-spring'];
-    expect(task.noise).toBe(0);
-    // The recorded test loss is the saved model's on the noiseless test split, not on the task's
-    // default σ = 0.1 data. After 2 steps the model is nearly flat, so the noisy states move its loss
+    expect(task.noise).toBe(0.1);
+    // The recorded test loss is the saved model's on the test split at σ = 0.1, not on the task's
+    // own noiseless data. After 2 steps the model is nearly flat, so the noisy states move its loss
     // by only ~1e-5 relatively (the targets are exact in both), still 1e10 times float64 rounding.
     const damped = comparisonTask('damped-spring');
     const generate = damped.generate as NonNullable<typeof damped.generate>;
@@ -33,14 +33,25 @@ describe('reproduce --models --noise', () => {
     const clean = splitLoss(model, params, generate(0, 0).test).mean;
     const noisy = splitLoss(model, params, generate(0, 0.1).test).mean;
     expect(Math.abs(noisy - clean)).toBeGreaterThan(1e-9 * clean);
-    expect(task.summary.dhnn.testLoss.mean).toBeCloseTo(clean, 12);
+    expect(task.summary.dhnn.testLoss.mean).toBeCloseTo(noisy, 12);
+  });
+
+  test('names the task’s own σ when --noise is not given', async () => {
+    const argv = ['reproduce', '--task', 'damped-spring', '--models', 'dhnn', '--steps', '1'];
+    const { code, out } = await run([...argv, '--eval-trajectories', '1', '--out', 'own'], cwd);
+    expect(code).toBe(0);
+    // The damped spring's own states are noiseless (the D-HNN authors' setting; tasks.ts).
+    expect(out).toMatch(/generated data, noise σ = 0, 1 steps/);
+    const task = JSON.parse(readFileSync(join(cwd, 'own', 'results.json'), 'utf8')).comparisons['damped-spring'];
+    expect(task.noise).toBe(0);
   });
 
   test('generates at the task’s own σ what the task loads by default', () => {
     const damped = comparisonTask('damped-spring');
     const generate = damped.generate as NonNullable<typeof damped.generate>;
     const loaded = damped.load('generated', 3).dataset;
-    expect(Array.from(generate(3, 0.1).train.x.data)).toEqual(Array.from(loaded.train.x.data));
+    expect(Array.from(generate(3, 0).train.x.data)).toEqual(Array.from(loaded.train.x.data));
+    expect(Array.from(generate(3, 0.1).train.x.data)).not.toEqual(Array.from(loaded.train.x.data));
     expect(comparisonTask('real').generate).toBeUndefined();
   });
 

@@ -48,20 +48,27 @@ describe('reproduce --models', () => {
     expect(Number.isFinite(task.summary.dhnn.dissipation.mean)).toBe(true);
   });
 
-  test('prints the paper’s Table 1 figures beside ours on the paper’s tasks', async () => {
-    const argv = ['reproduce', '--task', 'real', '--models', 'baseline,dhnn', '--steps', '2', '--out', 'real'];
-    const { code, out } = await run(argv, cwd);
+  test('prints the paper’s Table 1 figures beside ours on the paper’s targets', async () => {
+    const argv = ['reproduce', '--task', 'real', '--models', 'baseline,dhnn', '--steps', '2', '--targets', 'dataset'];
+    const { code, out } = await run([...argv, '--out', 'real'], cwd);
     expect(code).toBe(0);
     expect(out).toMatch(/ {2}paper \(Table 1\)\s+\d\.\d\de-\d ± \d\.\d\de-\d\s+—/);
-    // The D-HNN authors trained on central differences: their figures appear only with --targets central.
+    expect(out).toMatch(/measured data, 2 steps/);
+    // The D-HNN authors trained on central differences: their figures appear only beside those.
     expect(out).not.toMatch(/D-HNN authors/);
+    expect(JSON.parse(readFileSync(join(cwd, 'real', 'results.json'), 'utf8')).comparisons.real.targets).toBe(
+      'dataset',
+    );
   });
 
-  test('--targets central trains and tests every model on central differences of the measured states', async () => {
-    const argv = ['reproduce', '--task', 'real', '--models', 'baseline,dhnn', '--steps', '2', '--targets', 'central'];
+  test('trains and tests every model of the real pendulum on central differences of the measured states', async () => {
+    // No --targets: the measured task's own are central differences (tasks.ts).
+    const argv = ['reproduce', '--task', 'real', '--models', 'baseline,dhnn', '--steps', '2'];
     const { code, out } = await run([...argv, '--out', 'central'], cwd);
     expect(code).toBe(0);
     expect(out).toMatch(/measured data, central-difference ẋ targets, 2 steps/);
+    // The paper's figures are of its forward differences: not printed beside these.
+    expect(out).not.toMatch(/paper \(Table 1\)/);
     const task = JSON.parse(readFileSync(join(cwd, 'central', 'results.json'), 'utf8')).comparisons.real;
     expect(task.targets).toBe('central');
     // The recorded test loss is the saved model's MSE on central differences of the test states,
@@ -87,11 +94,21 @@ describe('reproduce --models', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/rollout error at t = 20, test starts/);
     const task = JSON.parse(readFileSync(join(cwd, 'starts', 'results.json'), 'utf8')).comparisons.spring;
-    // Recomputed here from the first state of each of the first two test trajectories of seed 0.
-    const test = springDataset({ seed: 0 }).test;
+    // Recomputed here from the noise-free first state of each of the first two test trajectories of
+    // seed 0: the observed ones lie σ = 0.1 away, so the figures would differ far beyond 1e-6.
+    const test = springDataset({ seed: 0, noise: 0 }).test;
+    const observed = springDataset({ seed: 0 }).test;
     const trajectory = test.trajectory as Int32Array;
     const rows = [0, trajectory.findIndex((id) => id !== trajectory[0])];
     const starts = rows.map((r) => new Tensor(test.x.data.slice(2 * r, 2 * r + 2), [2]));
+    rows.forEach((r) => {
+      const offset = Math.hypot(
+        test.x.data[2 * r] - observed.x.data[2 * r],
+        test.x.data[2 * r + 1] - observed.x.data[2 * r + 1],
+      );
+      expect(offset).toBeGreaterThan(1e-3);
+      expect(offset).toBeLessThan(0.6); // 6σ: the same trajectory
+    });
     const model = buildComparisonModel('hnn-fd', 2, taskSpec('spring').hyperparameters);
     const { params } = loadParams<MlpParams>(join(cwd, 'starts', task.seeds[0].models['hnn-fd'].paramsFile));
     const field = (x: Tensor) => new Tensor(Float64Array.from([2 * x.data[1], -2 * x.data[0]]), [2]);
@@ -131,5 +148,21 @@ describe('train --model beyond the paper', () => {
     expect(out).toMatch(/double-pendulum lnn \(seed 0, 2 steps, generated data\)/);
     const { meta } = loadParams(join(cwd, 'lnn.json'));
     expect(meta).toMatchObject({ task: 'double-pendulum', model: 'lnn', inputDim: 4, stepsDone: 2 });
+  });
+
+  test('trains a DHNN on the real pendulum on central differences, as reproduce --models does', async () => {
+    const argv = ['train', '--task', 'real', '--model', 'dhnn', '--steps', '2', '--out', 'dhnn.json'];
+    const { code, out } = await run(argv, cwd);
+    expect(code).toBe(0);
+    expect(out).toMatch(/real dhnn \(seed 0, 2 steps, measured data, central-difference ẋ targets\)/);
+    // Its printed test loss is the saved model's MSE on central differences of the test states.
+    const data = loadRealPendulum();
+    const model = buildComparisonModel('dhnn', 2, taskSpec('real').hyperparameters);
+    const { params } = loadParams<MlpParams>(join(cwd, 'dhnn.json'));
+    const central = splitLoss(model, params, centralDifferenceTargets(data.test)).mean;
+    // Printed to 5 significant digits (toExponential(4)).
+    const printed = Number(/test loss +(\S+)/.exec(out)?.[1]);
+    expect(Math.abs(printed - central)).toBeLessThan(1e-4 * central);
+    expect(Math.abs(splitLoss(model, params, data.test).mean - central)).toBeGreaterThan(1e-3 * central);
   });
 });

@@ -92,14 +92,14 @@ export const reproduceSpec: CommandSpec = {
       type: 'string',
       value: 'dataset|central',
       description:
-        "With --models: the ẋ targets every model trains and is tested on — the dataset's (on the real pendulum the reference's forward differences) or central differences of the observed states, for all models alike.",
-      defaultText: 'dataset',
+        "With --models: the ẋ targets every model trains and is tested on — the dataset's (on the real pendulum the reference's forward differences, beside which the paper's Table 1 figures are printed) or central differences of the observed states, for all models alike.",
+      defaultText: 'central on real, whose dataset targets are first-order estimates; dataset elsewhere',
     },
     noise: {
       type: 'string',
       value: 'σ',
       description:
-        "With --models, on generated data (not real): the standard deviation of the Gaussian noise on the observed states, in place of the task's own (0.1 on spring, pendulum and damped-spring; 0 on double-pendulum). The ẋ targets stay exact.",
+        "With --models, on generated data (not real): the standard deviation of the Gaussian noise on the observed states, in place of the task's own (0.1 on spring and pendulum; 0 on damped-spring and double-pendulum). The ẋ targets stay exact.",
     },
     quick: {
       type: 'boolean',

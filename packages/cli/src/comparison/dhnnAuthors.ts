@@ -1,5 +1,5 @@
 import type { Pair } from '../reference.js';
-import type { ComparisonTargets } from './run.js';
+import type { ComparisonTargets } from './tasks.js';
 
 /**
  * The figures the D-HNN's authors report on the real pendulum (Sosanya & Greydanus 2022, arXiv

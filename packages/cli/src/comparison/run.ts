@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { type Dataset, centralDifferenceTargets } from '@liouville/hamiltonian';
+import type { Dataset } from '@liouville/hamiltonian';
 import type { Tensor } from '@liouville/linalg';
 import { type FlagValues, choiceFlag, integerFlag, rangeFlag, stringFlag } from '../args.js';
 import { environmentInfo } from '../environment.js';
@@ -15,7 +15,14 @@ import { dhnnAuthorsEnergy } from './dhnnAuthors.js';
 import { type ModelFigures, evaluateModel } from './evaluate.js';
 import { type ComparisonModel, parseModels, trainComparisonModel } from './models.js';
 import { type ComparisonTaskResult, comparisonTable } from './table.js';
-import { type ComparisonTask, checkModelsFor, parseComparisonTasks } from './tasks.js';
+import {
+  COMPARISON_TARGETS,
+  type ComparisonTargets,
+  type ComparisonTask,
+  checkModelsFor,
+  parseComparisonTasks,
+  withTargets,
+} from './tasks.js';
 
 /** The options of a comparison run (`reproduce --models`). */
 export interface ComparisonOptions {
@@ -26,16 +33,14 @@ export interface ComparisonOptions {
   readonly steps?: number;
   readonly data: DataSource;
   readonly evalTrajectories: number;
-  /** The ẋ targets every model trains and is tested on: the dataset's, or central differences of its states. */
-  readonly targets: ComparisonTargets;
+  /**
+   * `--targets`: the ẋ targets every model trains and is tested on, the dataset's or central
+   * differences of its states; absent: each task's own (`ComparisonTask.targets`).
+   */
+  readonly targets?: ComparisonTargets;
   /** `--noise`: the observation noise σ of generated data in place of each task's own. */
   readonly noise?: number;
 }
-
-/** `--targets`: the dataset's ẋ targets, or central differences of the observed states for every model. */
-export const COMPARISON_TARGETS = ['dataset', 'central'] as const;
-/** A value of `--targets`. */
-export type ComparisonTargets = (typeof COMPARISON_TARGETS)[number];
 
 /** A folder name for the default output: the local date and time, e.g. 2026-11-22T13-05-09. */
 function timestamp(): string {
@@ -55,7 +60,10 @@ export function comparisonOptions(values: FlagValues, io: CliIO): ComparisonOpti
     steps: values.steps === undefined ? (quick ? 200 : undefined) : integerFlag(values, 'steps', 1, 1),
     data: choiceFlag(values, 'data', DATA_SOURCES, 'generated', 'data source'),
     evalTrajectories: integerFlag(values, 'eval-trajectories', quick ? 5 : 15, 1, 15),
-    targets: choiceFlag(values, 'targets', COMPARISON_TARGETS, 'dataset', 'ẋ targets'),
+    targets:
+      values.targets === undefined
+        ? undefined
+        : choiceFlag(values, 'targets', COMPARISON_TARGETS, 'dataset', 'ẋ targets'),
     noise: values.noise === undefined ? undefined : rangeFlag(values, 'noise', 0, 0, 10),
   };
 }
@@ -71,16 +79,6 @@ function loadData(task: ComparisonTask, o: ComparisonOptions, seed: number): { d
 function observationInterval(dataset: Dataset): number {
   const t = dataset.train.t as Tensor | undefined;
   return t !== undefined && t.size > 1 ? t.data[1] - t.data[0] : 0.1;
-}
-
-/**
- * The data the models of a comparison see: as loaded, or (`--targets central`) with both splits'
- * targets replaced by central differences of their states, so every model trains and is tested on
- * the same estimates (on the real pendulum, in place of the reference's forward differences).
- */
-function comparisonData(dataset: Dataset, targets: ComparisonTargets): Dataset {
-  if (targets === 'dataset') return dataset;
-  return { ...dataset, train: centralDifferenceTargets(dataset.train), test: centralDifferenceTargets(dataset.test) };
 }
 
 /** The figures of one model over the seeds, by figure name. */
@@ -110,17 +108,22 @@ function runTask(
   reference: ReferenceFile,
 ): ComparisonTaskResult {
   const h = o.steps === undefined ? task.hyperparameters : { ...task.hyperparameters, steps: o.steps };
+  const targets = o.targets ?? task.targets;
   const figures = new Map<ComparisonModel, ModelFigures[]>(o.models.map((m) => [m, []]));
   const seeds: unknown[] = [];
   let origin: DataOrigin = 'generated';
+  let noise: number | undefined;
   let energyLabel = '';
   let horizons: string[] = [];
   for (let seed = 0; seed < o.seeds; seed++) {
     const loaded = loadData(task, o, seed);
     origin = loaded.origin;
+    // What the generator recorded (the task's own σ, or --noise); measured data record none.
+    noise = typeof loaded.dataset.meta.noise === 'number' ? loaded.dataset.meta.noise : undefined;
     // Rollouts are judged on the states as loaded; only the ẋ targets change with --targets.
-    const evaluation = task.evaluation(loaded.dataset, reference, o.evalTrajectories);
-    const dataset = comparisonData(loaded.dataset, o.targets);
+    const noiseFree = loaded.origin === 'generated' ? task.generate?.(seed, 0) : undefined;
+    const evaluation = task.evaluation(loaded.dataset, reference, o.evalTrajectories, noiseFree);
+    const dataset = withTargets(loaded.dataset, targets);
     energyLabel = evaluation.energyLabel;
     const models: Record<string, unknown> = {};
     for (const kind of o.models) {
@@ -151,7 +154,8 @@ function runTask(
     ]),
   );
   const paper: Record<string, { test: readonly [number, number]; energy: readonly [number, number] }> = {};
-  if (task.paper !== undefined) {
+  // The paper's Table 1 figures are of its own targets; beside central differences they would mislead.
+  if (task.paper !== undefined && targets === 'dataset') {
     for (const m of o.models) {
       if (m !== 'baseline' && m !== 'hnn') continue;
       const f = reference.figures(task.paper, m).paper;
@@ -162,8 +166,8 @@ function runTask(
     task: task.name,
     title: task.title,
     data: origin,
-    targets: o.targets,
-    noise: o.noise,
+    targets,
+    noise,
     steps: h.steps,
     models: o.models,
     energyLabel,
@@ -172,7 +176,7 @@ function runTask(
     summary,
     failures,
     paper,
-    dhnnAuthors: dhnnAuthorsEnergy(task.name, o.targets, o.models),
+    dhnnAuthors: dhnnAuthorsEnergy(task.name, targets, o.models),
     seeds,
   };
 }

@@ -9,7 +9,7 @@ export interface ComparisonTaskResult {
   readonly data: string;
   /** The ẋ targets every model trained and was tested on (`--targets`): the dataset's, or central differences. */
   readonly targets?: 'dataset' | 'central';
-  /** The observation noise σ given with `--noise`, when the data were generated at it. */
+  /** The observation noise σ of generated data (the task's own, or `--noise`). */
   readonly noise?: number;
   readonly steps: number;
   readonly models: readonly ComparisonModel[];
