@@ -300,7 +300,7 @@ function noisyOscillators(): void {
     measure('HNN, finite-difference ẋ', fieldRollout(hnnFd), hnnFd.seconds);
     const model = separableHnnModel({ inputDim: 2 });
     const started = performance.now();
-    const segments = (split: Dataset['train']) => trajectorySegments(split, { steps: 5, stride: 1 });
+    const segments = (split: Dataset['train']) => trajectorySegments(split, { steps: 10, stride: 1 });
     const result = trainRollout({
       model,
       data: { train: segments(noisy.train), test: segments(noisy.test) },
