@@ -133,9 +133,9 @@ function paperTask(name: 'spring' | 'pendulum' | 'real'): ComparisonTask {
     paper: spec,
     models: CANONICAL,
     // The reference's real-pendulum targets are forward differences (x_{k+1} − x_k)/Δt: first-order
-    // estimates whose O(Δt) error turns the measured rotation into an inward spiral, 15× the
-    // friction the measured energy shows (a DHNN learns −ΔD = 0.205 on them, 0.0135 on central
-    // differences, whose error is O(Δt²)). Central differences are also the D-HNN authors' targets.
+    // estimates whose O(Δt) error turns the measured rotation into an inward spiral. A DHNN learns
+    // −ΔD = 0.205 on them, 15× the 0.0135 it learns on central differences (error O(Δt²)), with
+    // which its rollout's energy decays as the measured one. They are the D-HNN authors' targets too.
     targets: name === 'real' ? 'central' : 'dataset',
     energy: () => energyOf(spec.system()),
     load: spec.load,
@@ -185,10 +185,10 @@ const dampedSpring: ComparisonTask = {
   title: `Damped mass-spring (ṗ = −2q − γp, γ = ${DAMPING})`,
   inputDim: 2,
   // The spring's settings without weight decay: L2 shrinkage pulls the dissipative network D_φ, and
-  // with it the recovered γ, toward zero. On noiseless data (seeds 0–3, 2000 steps) the DHNN
-  // recovers γ = 0.193, 0.190, 0.189, 0.191 with the spring's 1e-4 (4000 steps leave it) and
+  // with it the recovered γ, toward zero. On the task's noiseless data (seeds 0–3, 2000 steps) the
+  // DHNN recovers γ = 0.193, 0.190, 0.189, 0.191 with the spring's 1e-4 (4000 steps leave it) and
   // 0.1997, 0.1987, 0.1991, 0.1995 with none (`reproduce --task damped-spring --models dhnn
-  // --noise 0 --seeds 4`). Every model of the task gets the same.
+  // --seeds 4`). Every model of the task gets the same.
   hyperparameters: { ...taskSpec('spring').hyperparameters, weightDecay: 0 },
   models: CANONICAL,
   targets: 'dataset',
