@@ -4,7 +4,6 @@ import {
   type SavedModelKind,
   type Split,
   baselineModel,
-  centralDifferenceTargets,
   dhnnModel,
   hnnModel,
   lnnModel,
@@ -19,6 +18,7 @@ import type { CliIO } from '../io.js';
 import { progressLine } from '../progress.js';
 import type { Hyperparameters } from '../tasks.js';
 import { type Trained, evalEveryFor, finishTraining } from '../training.js';
+import { withTargets } from './tasks.js';
 
 /**
  * The models `reproduce --models` and `train --model` know beyond the paper's two: the dissipative
@@ -109,8 +109,7 @@ export type TrainedComparison = Trained<ComparisonModel, SavableModel>;
 
 /** The training split a kind learns from: the data as given, or with its targets estimated from the states. */
 function trainingSplits(kind: ComparisonModel, dataset: Dataset): { train: Split; test: Split } {
-  if (kind !== 'hnn-fd' && kind !== 'dhnn-fd') return dataset;
-  return { train: centralDifferenceTargets(dataset.train), test: centralDifferenceTargets(dataset.test) };
+  return kind === 'hnn-fd' || kind === 'dhnn-fd' ? withTargets(dataset, 'central') : dataset;
 }
 
 /**

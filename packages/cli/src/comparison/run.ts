@@ -121,7 +121,9 @@ function runTask(
     // What the generator recorded (the task's own σ, or --noise); measured data record none.
     noise = typeof loaded.dataset.meta.noise === 'number' ? loaded.dataset.meta.noise : undefined;
     // Rollouts are judged on the states as loaded; only the ẋ targets change with --targets.
-    const noiseFree = loaded.origin === 'generated' ? task.generate?.(seed, 0) : undefined;
+    // Noise-free states start the rollouts: the loaded ones when already so, else regenerated.
+    const noiseFree =
+      loaded.origin !== 'generated' ? undefined : noise === 0 ? loaded.dataset : task.generate?.(seed, 0);
     const evaluation = task.evaluation(loaded.dataset, reference, o.evalTrajectories, noiseFree);
     const dataset = withTargets(loaded.dataset, targets);
     energyLabel = evaluation.energyLabel;

@@ -1,6 +1,7 @@
 import type { Pair } from '../reference.js';
 import type { SeedSummary } from '../results.js';
 import { type ComparisonModel, MODEL_TITLES } from './models.js';
+import { targetsLabel } from './tasks.js';
 
 /** What results.json records for one task of a comparison. */
 export interface ComparisonTaskResult {
@@ -90,7 +91,7 @@ export function comparisonTable(result: ComparisonTaskResult): string {
   const failures = Object.entries(result.failures).flatMap(([m, messages]) =>
     messages.map((text) => `  ${MODEL_TITLES[m as ComparisonModel]}: rollout stopped: ${text}`),
   );
-  const targets = result.targets === 'central' ? ', central-difference ẋ targets' : '';
+  const targets = targetsLabel(result.targets);
   const noise = result.noise === undefined ? '' : `, noise σ = ${result.noise}`;
   const header = `${result.title} (${result.task}) — ${result.data} data${noise}${targets}, ${result.steps} steps`;
   return `${header}\n${layout(rows)}\n${failures.length > 0 ? `${failures.join('\n')}\n` : ''}`;

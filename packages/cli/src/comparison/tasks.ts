@@ -34,6 +34,11 @@ export const COMPARISON_TARGETS = ['dataset', 'central'] as const;
 /** A value of `--targets`. */
 export type ComparisonTargets = (typeof COMPARISON_TARGETS)[number];
 
+/** How a heading names the targets: nothing for the dataset's own, else the estimate used. */
+export function targetsLabel(targets: ComparisonTargets | undefined): string {
+  return targets === 'central' ? ', central-difference ẋ targets' : '';
+}
+
 /** How a task's rollouts are judged: against simulated truth from start states, or against one measured segment. */
 export type ComparisonEvaluation =
   | {

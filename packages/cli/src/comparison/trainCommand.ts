@@ -7,7 +7,7 @@ import { checkCanWriteIn, outputTarget } from '../outputFile.js';
 import { DATA_SOURCES, MODEL_KINDS, TASK_NAMES } from '../tasks.js';
 import { modelMetaOf } from '../training.js';
 import { COMPARISON_MODELS, trainComparisonModel } from './models.js';
-import { COMPARISON_TASKS, checkModelsFor, parseComparisonTasks, withTargets } from './tasks.js';
+import { COMPARISON_TASKS, checkModelsFor, parseComparisonTasks, targetsLabel, withTargets } from './tasks.js';
 
 /** True when `train` is asked for a model or task beyond the paper's (handled by `trainBeyond`). */
 export function isBeyondThePaper(task: string, model: string): boolean {
@@ -43,7 +43,7 @@ export function trainBeyond(io: CliIO, values: FlagValues, taskText: string, mod
   const dataset = withTargets(loaded.dataset, task.targets);
   const trained = trainComparisonModel(io, kind, task.inputDim, dataset, h, seed, `${task.name} ${kind} seed ${seed}`);
   const fmt = (e: { mean: number; error: number }) => `${e.mean.toExponential(4)} ± ${e.error.toExponential(2)}`;
-  const targets = task.targets === 'central' ? ', central-difference ẋ targets' : '';
+  const targets = targetsLabel(task.targets);
   io.stdout(`${task.name} ${kind} (seed ${seed}, ${trained.stepsDone} steps, ${origin} data${targets})\n`);
   io.stdout(`train loss ${fmt(trained.trainLoss)}\ntest loss  ${fmt(trained.testLoss)}\n`);
   saveTrainedModel(target, trained.params, modelMetaOf(task, trained, h, seed, origin), io.env);
